@@ -1,0 +1,32 @@
+package io.edgewatch.capture;
+
+/**
+ * How to open and read one camera source.
+ *
+ * @param cameraId        camera id, used in logs and events
+ * @param source          file path, {@code rtsp://} URL, other FFmpeg URL, or V4L2 device path
+ * @param rtspTransport   {@code tcp} (default) or {@code udp}
+ * @param openTimeoutMs   time allowed to open the stream, ms
+ * @param readTimeoutMs   time a read may block before the stream counts as broken, ms
+ * @param reconnectMinMs  first reconnect delay, ms (doubled per failure, capped at {@code reconnectMaxMs}, with jitter)
+ * @param reconnectMaxMs  cap of the reconnect delay, ms
+ * @param replaySpeed     for files: 0 = as fast as the consumer takes frames, every frame analysed;
+ *                        &gt;0 = paced at this multiple of the file's frame rate, latest frame wins
+ */
+public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
+                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed) {
+
+    /** Defaults for a source: TCP for RTSP, 10 s open and read time-outs, 1..30 s reconnect back-off, unpaced replay. */
+    public static CaptureSettings defaults(String cameraId, String source) {
+        return new CaptureSettings(cameraId, source, "tcp", 10_000, 10_000, 1_000, 30_000, 0);
+    }
+
+    public SourceKind kind() {
+        return SourceKind.of(source);
+    }
+
+    /** Hand-off mode: BLOCKING only for unpaced file replay. */
+    public LatestFrameSlot.Mode handOff() {
+        return kind() == SourceKind.FILE && replaySpeed <= 0 ? LatestFrameSlot.Mode.BLOCKING : LatestFrameSlot.Mode.LATEST;
+    }
+}

@@ -1,0 +1,104 @@
+package io.edgewatch.capture;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Live figures of one camera's capture, written by its capture thread and read by health checks and metrics.
+ * Thread-safe.
+ */
+public final class CaptureStats {
+    private final String cameraId;
+    private final AtomicReference<CaptureState> state = new AtomicReference<>(CaptureState.STARTING);
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong corruptFrames = new AtomicLong();
+    private final AtomicLong lastFrameMs = new AtomicLong();
+    private volatile double fps;
+    private volatile int width;
+    private volatile int height;
+    private long windowStartNs = System.nanoTime();
+    private long windowFrames;
+
+    public CaptureStats(String cameraId) {
+        this.cameraId = cameraId;
+    }
+
+    /** Records one decoded frame; updates fps over windows of at least one second. */
+    void frame(int w, int h) {
+        framesReceived.incrementAndGet();
+        lastFrameMs.set(System.currentTimeMillis());
+        width = w;
+        height = h;
+        synchronized (this) {
+            windowFrames++;
+            long now = System.nanoTime();
+            double s = (now - windowStartNs) / 1e9;
+            if (s >= 1.0) {
+                fps = windowFrames / s;
+                windowFrames = 0;
+                windowStartNs = now;
+            }
+        }
+    }
+
+    void state(CaptureState s) {
+        state.set(s);
+    }
+
+    void error(String message) {
+        lastError.set(message);
+    }
+
+    void reconnect() {
+        reconnects.incrementAndGet();
+    }
+
+    void corrupt() {
+        corruptFrames.incrementAndGet();
+    }
+
+    public String cameraId() {
+        return cameraId;
+    }
+
+    public CaptureState state() {
+        return state.get();
+    }
+
+    /** Last error message from the source, or null. */
+    public String lastError() {
+        return lastError.get();
+    }
+
+    public long framesReceived() {
+        return framesReceived.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    public long corruptFrames() {
+        return corruptFrames.get();
+    }
+
+    /** Epoch ms of the last decoded frame, 0 before the first. */
+    public long lastFrameMs() {
+        return lastFrameMs.get();
+    }
+
+    /** Received frames per second over the last full window of at least 1 s (0 before). */
+    public double fps() {
+        return fps;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+}

@@ -1,0 +1,159 @@
+package io.edgewatch.capture;
+
+import org.bytedeco.javacv.FrameGrabber;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decodes one camera with a {@link FfmpegFrameReader} on its own thread and hands frames to a
+ * {@link LatestFrameSlot}. Live sources are reopened after failures with capped exponential back-off and
+ * jitter; a file source ends at its last frame. A failing camera only affects its own thread.
+ */
+public final class CaptureWorker implements Runnable {
+    private static final Logger LOG = Logger.getLogger(CaptureWorker.class);
+
+    private final CaptureSettings settings;
+    private final LatestFrameSlot slot;
+    private final CaptureStats stats;
+    private final long maxFrames;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    /**
+     * @param maxFrames stop after this many decoded frames (0 = unlimited)
+     */
+    public CaptureWorker(CaptureSettings settings, LatestFrameSlot slot, CaptureStats stats, long maxFrames) {
+        this.settings = settings;
+        this.slot = slot;
+        this.stats = stats;
+        this.maxFrames = maxFrames;
+    }
+
+    /** Starts the capture on a new platform thread named {@code capture-<camera>}. */
+    public Thread start() {
+        Thread t = new Thread(this, "capture-" + settings.cameraId());
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return t;
+    }
+
+    /** Asks the capture to stop; the slot is closed. */
+    public void stop() {
+        stopped = true;
+        stats.state(CaptureState.STOPPED);
+        slot.close();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    public CaptureStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void run() {
+        long seq = 0;
+        long backoff = settings.reconnectMinMs();
+        SourceKind kind = settings.kind();
+        try {
+            while (!stopped) {
+                if (kind == SourceKind.FILE && !Files.isReadable(Path.of(settings.source()))) {
+                    fail("video file " + settings.source() + " does not exist or is not readable");
+                    return;
+                }
+                try (FfmpegFrameReader reader = new FfmpegFrameReader(settings, seq)) {
+                    reader.open();
+                    LOG.infof("camera %s: opened %s (%dx%d, %.1f fps, codec %s)", settings.cameraId(), redact(settings.source()),
+                            reader.width(), reader.height(), reader.frameRate(), reader.codec());
+                    stats.state(CaptureState.STREAMING);
+                    stats.error(null);
+                    backoff = settings.reconnectMinMs();
+                    double fileFps = reader.frameRate() > 0 ? reader.frameRate() : 25;
+                    long t0 = System.nanoTime();
+                    long paced = 0;
+                    long corruptSeen = 0;
+                    while (!stopped) {
+                        CapturedFrame frame = reader.next();
+                        for (; corruptSeen < reader.corruptFrames(); corruptSeen++) {
+                            stats.corrupt();
+                        }
+                        if (frame == null) {
+                            break; // end of stream
+                        }
+                        seq = reader.nextSeq();
+                        stats.frame(frame.width(), frame.height());
+                        if (kind == SourceKind.FILE && settings.replaySpeed() > 0) {
+                            long due = t0 + (long) (paced++ * 1e9 / (fileFps * settings.replaySpeed()));
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                        }
+                        if (!slot.put(frame)) {
+                            return;
+                        }
+                        if (maxFrames > 0 && seq >= maxFrames) {
+                            end();
+                            return;
+                        }
+                    }
+                    if (kind == SourceKind.FILE) {
+                        end();
+                        return;
+                    }
+                    stats.error("stream ended");
+                } catch (FrameGrabber.Exception | RuntimeException e) {
+                    if (stopped) {
+                        return;
+                    }
+                    String msg = "camera " + settings.cameraId() + ": cannot read " + redact(settings.source()) + ": " + e.getMessage();
+                    if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
+                        fail(msg);
+                        return;
+                    }
+                    LOG.warn(msg);
+                    stats.error(msg);
+                }
+                if (kind == SourceKind.FILE) {
+                    end();
+                    return;
+                }
+                // live source: reconnect with capped exponential back-off and +-20 % jitter
+                stats.state(CaptureState.RECONNECTING);
+                stats.reconnect();
+                long delay = (long) (backoff * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+                LOG.infof("camera %s: reconnecting in %d ms", settings.cameraId(), delay);
+                Thread.sleep(delay);
+                backoff = Math.min(settings.reconnectMaxMs(), backoff * 2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            slot.close();
+        }
+    }
+
+    private void end() {
+        stats.state(CaptureState.ENDED);
+        slot.close();
+    }
+
+    private void fail(String msg) {
+        LOG.error(msg);
+        stats.error(msg);
+        stats.state(CaptureState.FAILED);
+        slot.close();
+    }
+
+    /** Removes credentials from a URL before it is logged. */
+    public static String redact(String source) {
+        return source.replaceAll("(?<=://)[^/@]+@", "***@");
+    }
+
+}

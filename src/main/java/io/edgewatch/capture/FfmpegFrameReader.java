@@ -1,0 +1,123 @@
+package io.edgewatch.capture;
+
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegLogCallback;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Reads decoded BGR frames from one source with JavaCV's {@link FFmpegFrameGrabber}, synchronously: the
+ * building block of {@link CaptureWorker} and of the benchmark. Sets the FFmpeg options of the source kind
+ * (RTSP transport and socket time-out, read time-out for other network URLs, the V4L2 input format). Frame
+ * times are wall-clock for live sources and open time plus presentation time for files.
+ * Not thread-safe.
+ */
+public final class FfmpegFrameReader implements AutoCloseable {
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+    }
+
+    private final CaptureSettings settings;
+    private final FFmpegFrameGrabber grabber;
+    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private long seq;
+    private long corrupt;
+    private long openedAtMs;
+
+    /**
+     * @param firstSeq sequence number given to the first frame (continues across reconnects)
+     */
+    public FfmpegFrameReader(CaptureSettings settings, long firstSeq) {
+        this.settings = settings;
+        this.seq = firstSeq;
+        this.grabber = new FFmpegFrameGrabber(settings.source());
+        long readUs = settings.readTimeoutMs() * 1000;
+        switch (settings.kind()) {
+            case RTSP -> {
+                grabber.setOption("rtsp_transport", settings.rtspTransport());
+                grabber.setOption("timeout", Long.toString(readUs)); // socket I/O time-out, us (FFmpeg >= 5)
+            }
+            case NETWORK -> grabber.setOption("rw_timeout", Long.toString(readUs));
+            case V4L2 -> grabber.setFormat("video4linux2");
+            case FILE -> { }
+        }
+        grabber.setTimeout((int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
+    }
+
+    /**
+     * Opens the source.
+     *
+     * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it
+     */
+    public void open() throws FrameGrabber.Exception {
+        grabber.start();
+        openedAtMs = System.currentTimeMillis();
+    }
+
+    /**
+     * Decodes the next video frame into a new BGR image owned by the caller.
+     *
+     * @return the frame, or null at the end of the stream
+     * @throws FrameGrabber.Exception on a read error
+     */
+    public CapturedFrame next() throws FrameGrabber.Exception {
+        while (true) {
+            Frame f = grabber.grabImage();
+            if (f == null) {
+                return null;
+            }
+            Mat view = f.image == null ? null : converter.convert(f);
+            if (view == null || view.empty()) {
+                corrupt++;
+                continue;
+            }
+            Mat copy = view.clone();
+            long pts = grabber.getTimestamp() >= 0 ? grabber.getTimestamp() / 1000 : -1;
+            // a replayed file keeps its own timeline (open time + presentation time), so durations, path sampling
+            // and update intervals mean the same as on a live camera however fast the file is decoded
+            long time = settings.kind() == SourceKind.FILE && pts >= 0 ? openedAtMs + pts : System.currentTimeMillis();
+            return new CapturedFrame(copy, copy.cols(), copy.rows(), seq++, time, pts);
+        }
+    }
+
+    /** Frame rate the container or stream declares, Hz (0 when unknown). */
+    public double frameRate() {
+        return grabber.getFrameRate();
+    }
+
+    public int width() {
+        return grabber.getImageWidth();
+    }
+
+    public int height() {
+        return grabber.getImageHeight();
+    }
+
+    public String codec() {
+        return grabber.getVideoCodecName();
+    }
+
+    /** Frames skipped because they could not be decoded into an image. */
+    public long corruptFrames() {
+        return corrupt;
+    }
+
+    /** Sequence number the next frame will get. */
+    public long nextSeq() {
+        return seq;
+    }
+
+    @Override
+    public void close() {
+        try {
+            grabber.close();
+        } catch (FrameGrabber.Exception e) {
+            // closing a broken stream: nothing more to do
+        }
+        converter.close();
+    }
+}

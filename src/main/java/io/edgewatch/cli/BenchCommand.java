@@ -1,0 +1,66 @@
+package io.edgewatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.detect.DetectionFilter;
+import io.edgewatch.events.EventPolicy;
+import io.edgewatch.inference.Acceleration;
+import io.edgewatch.inference.InterpreterOptions;
+import io.edgewatch.inference.ModelException;
+import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.pipeline.Benchmark;
+import io.edgewatch.track.TrackerSettings;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bench}: runs the pipeline over a video file and prints per-stage median and p95 ms, pipeline fps, the
+ * raw invoke time of the same model measured in the same run, RSS, and as the last line {@code ratio <x>}.
+ */
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the pipeline on a video file; the last line is 'ratio <pipeline ms / (decode + raw invoke ms)>'.")
+public class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Option(names = "--source", required = true, description = "Video file.")
+    Path source;
+
+    @CommandLine.Option(names = "--frames", defaultValue = "0", description = "Frames to process (0 = whole file).")
+    long frames;
+
+    @CommandLine.Option(names = "--threads", description = "Interpreter threads (default: edgewatch.detector.threads).")
+    Integer threads;
+
+    private final EdgewatchConfig config;
+    private final ObjectMapper mapper;
+
+    public BenchCommand(EdgewatchConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EdgewatchConfig.Detector d = config.detector();
+        EdgewatchConfig.Tracker t = config.tracker();
+        EdgewatchConfig.Events e = config.events();
+        try {
+            ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
+            InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : d.threads(),
+                    Acceleration.valueOf(d.acceleration().toUpperCase()));
+            Benchmark.Result r = Benchmark.run(source, frames, manifest, opts,
+                    new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore()),
+                    new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.duplicateIou(), t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples()),
+                    new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialIou()), mapper);
+            System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
+                    + "  source " + source);
+            System.out.println(r.table());
+            return 0;
+        } catch (ModelException | IllegalArgumentException ex) {
+            System.err.println("edgewatch: " + ex.getMessage());
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.edgewatch.cli;
+
+import io.edgewatch.health.CameraHealthChecks;
+import io.edgewatch.inference.ModelException;
+import io.edgewatch.pipeline.Agent;
+import io.edgewatch.pipeline.RunRequest;
+import org.jboss.logging.Logger;
+import picocli.CommandLine;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code run}: starts the agent on the configured cameras, or on one {@code --source}. Exits by itself when every
+ * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 2 when the
+ * configuration, a model or the sources are unusable.
+ */
+@CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the agent. Events go to MQTT, or as JSON lines to standard output when no broker is configured.")
+public class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(RunCommand.class);
+
+    @CommandLine.Option(names = "--source", description = "File path, rtsp:// URL or /dev/videoN; replaces the configured cameras.")
+    String source;
+
+    @CommandLine.Option(names = "--camera", defaultValue = "cam1", description = "Camera id for --source (default: ${DEFAULT-VALUE}).")
+    String camera;
+
+    @CommandLine.Option(names = "--mqtt-url", description = "Broker URL, e.g. tcp://localhost:1883; overrides edgewatch.mqtt.url.")
+    String mqttUrl;
+
+    @CommandLine.Option(names = "--max-frames", defaultValue = "0", description = "Stop each camera after N frames (0 = no limit).")
+    long maxFrames;
+
+    private final Agent agent;
+    private final CameraHealthChecks health;
+
+    public RunCommand(Agent agent, CameraHealthChecks health) {
+        this.agent = agent;
+        this.health = health;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxFrames < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--max-frames must be >= 0, was " + maxFrames);
+        }
+        try {
+            agent.start(new RunRequest(Optional.ofNullable(source), camera, Optional.ofNullable(mqttUrl), maxFrames));
+        } catch (ModelException | IllegalArgumentException e) {
+            LOG.error(e.getMessage());
+            System.err.println("edgewatch: " + e.getMessage());
+            return 2;
+        }
+        health.register(agent);
+        agent.awaitFinished(Long.MAX_VALUE);
+        agent.stop();
+        return 0;
+    }
+}

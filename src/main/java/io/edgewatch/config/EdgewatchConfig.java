@@ -1,0 +1,209 @@
+package io.edgewatch.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's whole configuration, prefix {@code edgewatch}, read from {@code application.properties}, an
+ * external {@code config/application.properties}, environment variables ({@code EDGEWATCH_DEVICE_ID}) or system
+ * properties. A wrong type, an out-of-range value or an unknown {@code edgewatch.*} key stops start-up with a
+ * message naming the key. Reference: README.md, section "Configuration".
+ */
+@ConfigMapping(prefix = "edgewatch")
+public interface EdgewatchConfig {
+
+    /** Device id, the second topic level; letters, digits, '-' and '_'. */
+    @WithDefault("edgewatch-dev")
+    @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1..64 letters, digits, '-' or '_'")
+    String deviceId();
+
+    /** Cameras by id ({@code edgewatch.cameras.<id>.source=...}). */
+    Map<String, Camera> cameras();
+
+    Detector detector();
+
+    Tracker tracker();
+
+    Events events();
+
+    Mqtt mqtt();
+
+    /** One camera. */
+    interface Camera {
+        /** File path, rtsp:// URL or V4L2 device path. */
+        String source();
+
+        /** Whether the camera is processed. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Expected frame rate, Hz (health compares received fps to it). */
+        @WithDefault("10")
+        @DecimalMin("0.1") @DecimalMax("240")
+        double expectedFps();
+
+        /** RTSP transport: tcp or udp. */
+        @WithDefault("tcp")
+        @Pattern(regexp = "tcp|udp", message = "must be tcp or udp")
+        String rtspTransport();
+
+        /** Open time-out, ms. */
+        @WithDefault("10000")
+        @Min(100) @Max(600000)
+        long openTimeoutMs();
+
+        /** Read time-out, ms. */
+        @WithDefault("10000")
+        @Min(100) @Max(600000)
+        long readTimeoutMs();
+
+        /** File replay speed: 0 = unpaced (every frame analysed), otherwise a multiple of the file's frame rate. */
+        @WithDefault("0")
+        @DecimalMin("0") @DecimalMax("100")
+        double replaySpeed();
+    }
+
+    /** Object detector. */
+    interface Detector {
+        /** Model manifest (JSON) of the detector. */
+        @WithDefault("models-tflite/ssd-mobilenet-v2-coco.manifest.json")
+        Path manifest();
+
+        /** CPU threads for the interpreter. */
+        @WithDefault("2")
+        @Min(1) @Max(64)
+        int threads();
+
+        /** xnnpack (default) or cpu (reference kernels). */
+        @WithDefault("xnnpack")
+        @Pattern(regexp = "xnnpack|cpu", message = "must be xnnpack or cpu")
+        String acceleration();
+
+        /** Class allow-list; empty keeps every class. */
+        @WithDefault("person")
+        List<String> labels();
+
+        /** Default minimum detection score, 0..1. */
+        @WithDefault("0.5")
+        @DecimalMin("0") @DecimalMax("1")
+        double minScore();
+
+        /** Minimum score of a weak detection, which may keep a track alive but never starts one (ByteTrack), 0..1. */
+        @WithDefault("0.3")
+        @DecimalMin("0") @DecimalMax("1")
+        double weakScore();
+
+        /** Per-label minimum score, e.g. {@code edgewatch.detector.min-score-by-label.car=0.6}. */
+        Map<String, @DecimalMin("0") @DecimalMax("1") Double> minScoreByLabel();
+    }
+
+    /** Multi-object tracker. */
+    interface Tracker {
+        /** Minimum IoU to associate a detection with a track, 0..1. */
+        @WithDefault("0.3")
+        @DecimalMin("0.01") @DecimalMax("0.99")
+        double minIou();
+
+        /** Minimum IoU to associate a confirmed track with a weak detection, 0..1. */
+        @WithDefault("0.5")
+        @DecimalMin("0.01") @DecimalMax("0.99")
+        double weakMinIou();
+
+        /** Boxes are enlarged by this fraction on each side before association (buffered IoU), 0..2. */
+        @WithDefault("0.5")
+        @DecimalMin("0") @DecimalMax("2")
+        double matchBuffer();
+
+        /** An unmatched detection overlapping a matched one by this IoU is a duplicate box and starts no track. */
+        @WithDefault("0.45")
+        @DecimalMin("0.05") @DecimalMax("1")
+        double duplicateIou();
+
+        /** Consecutive hits before a track is confirmed and published. */
+        @WithDefault("3")
+        @Min(1) @Max(100)
+        int minHits();
+
+        /** Missed frames before a confirmed track is lost. */
+        @WithDefault("15")
+        @Min(0) @Max(10000)
+        int maxMissedFrames();
+
+        /** Minimum interval between path samples, ms. */
+        @WithDefault("500")
+        @Min(0)
+        long pathSampleMs();
+
+        /** Maximum path samples kept per track. */
+        @WithDefault("32")
+        @Min(2) @Max(1000)
+        int maxPathSamples();
+    }
+
+    /** Event publication. */
+    interface Events {
+        /** First topic level. */
+        @WithDefault("edgewatch")
+        @Pattern(regexp = "[A-Za-z0-9_/-]{1,64}", message = "must be letters, digits, '-', '_' or '/'")
+        String topicPrefix();
+
+        /** Periodic update interval of a confirmed track, ms (0 = only on material change). */
+        @WithDefault("5000")
+        @Min(0)
+        long updateIntervalMs();
+
+        /** Minimum interval between two updates of one track, ms. */
+        @WithDefault("1000")
+        @Min(0)
+        long minUpdateIntervalMs();
+
+        /** Material change: IoU between last published and current box below this, 0..1. */
+        @WithDefault("0.5")
+        @DecimalMin("0") @DecimalMax("1")
+        double materialIou();
+    }
+
+    /** MQTT broker; with no URL events go to standard output as JSON lines. */
+    interface Mqtt {
+        /** Broker URL, e.g. tcp://localhost:1883 or ssl://broker:8883. */
+        Optional<String> url();
+
+        /** Client id; defaults to edgewatch-&lt;device-id&gt;. */
+        Optional<String> clientId();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** File holding the password (systemd credential). */
+        Optional<Path> passwordFile();
+
+        /** PEM CA certificate(s) for TLS. */
+        Optional<Path> caFile();
+
+        /** PEM client certificate. */
+        Optional<Path> certFile();
+
+        /** PEM PKCS#8 client key. */
+        Optional<Path> keyFile();
+
+        @WithDefault("1")
+        @Min(0) @Max(2)
+        int qos();
+
+        @WithDefault("30")
+        @Min(5) @Max(3600)
+        int keepAliveS();
+    }
+}

@@ -1,0 +1,105 @@
+package io.edgewatch.detect;
+
+import io.edgewatch.inference.ImageTensorWriter;
+import io.edgewatch.inference.ModelException;
+import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.inference.TfliteModel;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import java.util.List;
+
+/**
+ * Runs an SSD object detector on BGR frames: pre-process ({@link ImageTensorWriter}), invoke
+ * ({@link TfliteModel}), decode ({@link SsdPostprocessDecoder}), keeping the three apart. Reports the time of
+ * each stage of the last call. Not thread-safe: one per camera worker.
+ */
+public final class ObjectDetector implements AutoCloseable {
+    private final TfliteModel model;
+    private final ImageTensorWriter writer;
+    private final SsdPostprocessDecoder decoder;
+    private final DetectionFilter filter;
+    private final float[] boxes;
+    private final float[] classes;
+    private final float[] scores;
+    private final float[] count = new float[1];
+    private double preprocessMs;
+    private double invokeMs;
+    private double postprocessMs;
+
+    /**
+     * @param model  a loaded model whose manifest names decoder {@code ssd-postprocess}
+     * @param filter label allow-list and thresholds
+     * @throws ModelException when the model's outputs do not have the SSD post-process layout
+     */
+    public ObjectDetector(TfliteModel model, DetectionFilter filter) {
+        ModelManifest m = model.manifest();
+        if (m == null || !"ssd-postprocess".equals(m.decoder())) {
+            throw new ModelException("model " + model.name() + ": decoder must be 'ssd-postprocess', manifest says "
+                    + (m == null ? "nothing" : m.decoder()));
+        }
+        if (model.outputs().size() != 4) {
+            throw new ModelException("model " + model.name() + ": expected 4 outputs (boxes, classes, scores, count), found " + model.outputs());
+        }
+        this.model = model;
+        this.writer = new ImageTensorWriter(model);
+        LabelMap labels = m.labels() == null ? LabelMap.empty() : LabelMap.read(m.labelsPath(), m.labels().format());
+        for (String l : filter.allowedLabels()) {
+            if (!labels.contains(l)) {
+                throw new ModelException("label '" + l + "' of the class allow-list is not in " + m.labelsPath());
+            }
+        }
+        this.decoder = new SsdPostprocessDecoder(labels, filter);
+        this.filter = filter;
+        this.boxes = new float[model.outputs().get(0).elementCount()];
+        this.classes = new float[model.outputs().get(1).elementCount()];
+        this.scores = new float[model.outputs().get(2).elementCount()];
+    }
+
+    /** The filter grading this detector's output. */
+    public DetectionFilter filter() {
+        return filter;
+    }
+
+    /** Detects objects in one BGR frame (CV_8UC3, any size); returns confident and weak detections (see {@link DetectionFilter}). */
+    public List<Detection> detect(Mat bgr) {
+        long t0 = System.nanoTime();
+        writer.write(bgr, 0);
+        long t1 = System.nanoTime();
+        invokeMs = model.invoke();
+        long t2 = System.nanoTime();
+        model.readOutput(0, boxes);
+        model.readOutput(1, classes);
+        model.readOutput(2, scores);
+        model.readOutput(3, count);
+        List<Detection> d = decoder.decode(boxes, classes, scores, Math.round(count[0]));
+        long t3 = System.nanoTime();
+        preprocessMs = (t1 - t0) / 1e6;
+        postprocessMs = (t3 - t2) / 1e6;
+        return d;
+    }
+
+    /** Pre-processing time of the last call, ms. */
+    public double preprocessMs() {
+        return preprocessMs;
+    }
+
+    /** Invoke time of the last call, ms. */
+    public double invokeMs() {
+        return invokeMs;
+    }
+
+    /** Decoding time of the last call, ms. */
+    public double postprocessMs() {
+        return postprocessMs;
+    }
+
+    public TfliteModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        model.close();
+    }
+}

@@ -1,0 +1,32 @@
+package io.edgewatch.events;
+
+/**
+ * Where serialized events go: an MQTT broker or standard output. Implementations are thread-safe.
+ */
+public interface EventSink extends AutoCloseable {
+    /**
+     * Sends one message.
+     *
+     * @param topic    MQTT topic, e.g. {@code edgewatch/<device>/<camera>/events}
+     * @param payload  UTF-8 JSON
+     * @param retained whether the broker keeps it as the topic's last value
+     * @throws SinkException when the message could not be handed over
+     */
+    void send(String topic, byte[] payload, boolean retained);
+
+    /** True when messages can be delivered now. */
+    boolean connected();
+
+    /** Short description for logs and health, e.g. the broker URL without credentials. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** Delivery failed; the message names the sink and cause. */
+    class SinkException extends RuntimeException {
+        public SinkException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

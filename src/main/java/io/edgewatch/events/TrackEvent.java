@@ -1,0 +1,88 @@
+package io.edgewatch.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.util.List;
+
+/**
+ * One metadata event about one track, schema {@value #SCHEMA} (JSON Schema in
+ * {@code src/main/resources/schema/track-event-v1.schema.json}). Contains no image data.
+ *
+ * @param schema  schema id and version, always {@value #SCHEMA}
+ * @param seq     per-agent sequence number, contiguous from 1 across all cameras (gap detection)
+ * @param type    {@code new}, {@code update} or {@code end}
+ * @param time    RFC 3339 UTC time of the frame that caused the event, ms precision
+ * @param device  device id
+ * @param camera  camera id
+ * @param frame   frame size in pixels (to convert normalized boxes) and the frame's sequence number
+ * @param track   the track's current state
+ * @param summary consolidated end-of-track facts, only on {@code end}
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"schema", "seq", "type", "time", "device", "camera", "frame", "track", "summary"})
+public record TrackEvent(String schema, long seq, EventType type, String time, String device, String camera,
+                         FrameRef frame, TrackInfo track, Summary summary) {
+
+    public static final String SCHEMA = "edgewatch.track-event/1";
+
+    /** The same event with a sequence number. */
+    public TrackEvent withSeq(long s) {
+        return new TrackEvent(schema, s, type, time, device, camera, frame, track, summary);
+    }
+
+    /**
+     * @param width  frame width, pixels
+     * @param height frame height, pixels
+     * @param seq    frame sequence number in the camera session
+     */
+    @RegisterForReflection
+    public record FrameRef(int width, int height, long seq) { }
+
+    /**
+     * @param id        stable track id
+     * @param label     class label, e.g. {@code person}
+     * @param score     last detection score 0..1
+     * @param topScore  best detection score so far 0..1
+     * @param boxNorm   Kalman-filtered box, normalized 0..1, 4 decimals
+     * @param startTime RFC 3339 time of the first detection
+     * @param ageMs     time since the first detection, ms
+     * @param hits      frames in which the object was detected
+     * @param velocity  centre velocity {@code [vx, vy]} in normalized units per second
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
+                            long ageMs, int hits, double[] velocity) { }
+
+    /**
+     * Consolidated facts of an ended track (Axis-style end-of-track message).
+     *
+     * @param startTime  RFC 3339 time of the first detection
+     * @param endTime    RFC 3339 time of the last detection
+     * @param durationMs endTime - startTime, ms
+     * @param topScore   best detection score 0..1
+     * @param hits       frames in which the object was detected
+     * @param path       sampled centre positions, oldest first
+     * @param lastBoxNorm last filtered box, normalized
+     * @param reason     {@code lost} (left the view) or {@code stream-end}
+     */
+    @RegisterForReflection
+    public record Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
+                          List<PathPoint> path, Box lastBoxNorm, String reason) { }
+
+    /**
+     * @param t RFC 3339 time
+     * @param x normalized centre x, 4 decimals
+     * @param y normalized centre y, 4 decimals
+     */
+    @RegisterForReflection
+    public record PathPoint(String t, double x, double y) { }
+
+    /** A normalized box with 4 decimals (about 0.1 pixel on a 1080p frame). */
+    @RegisterForReflection
+    @JsonPropertyOrder({"xMin", "yMin", "xMax", "yMax"})
+    public record Box(double xMin, double yMin, double xMax, double yMax) { }
+}

@@ -1,0 +1,37 @@
+package io.edgewatch.health;
+
+import io.edgewatch.pipeline.Agent;
+import io.edgewatch.pipeline.CameraPipeline;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+
+/**
+ * Liveness: DOWN only when a camera pipeline died with an internal error (restarting the process is the cure);
+ * a camera that is merely unreachable is a readiness matter, not a liveness one.
+ */
+@Liveness
+@ApplicationScoped
+public class AgentLivenessCheck implements HealthCheck {
+    private final Agent agent;
+
+    public AgentLivenessCheck(Agent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("agent").withData("device", agent.deviceId())
+                .withData("running", agent.running());
+        boolean up = true;
+        for (CameraPipeline p : agent.pipelines()) {
+            if (p.error() != null) {
+                up = false;
+                b.withData("camera-" + p.cameraId(), p.error());
+            }
+        }
+        return b.status(up).build();
+    }
+}

@@ -1,0 +1,36 @@
+package io.edgewatch.health;
+
+import io.edgewatch.events.EventPublisher;
+import io.edgewatch.events.EventSink;
+import io.edgewatch.pipeline.Agent;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness of event delivery: UP when the broker is connected (or events go to standard output). */
+@Readiness
+@ApplicationScoped
+public class BrokerHealthCheck implements HealthCheck {
+    private final Agent agent;
+
+    public BrokerHealthCheck(Agent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("broker");
+        EventSink sink = agent.sink();
+        if (sink == null) {
+            return b.down().withData("reason", "agent not started").build();
+        }
+        EventPublisher p = agent.publisher();
+        b.withData("sink", sink.describe()).withData("connected", sink.connected());
+        if (p != null) {
+            b.withData("eventsPublished", p.published()).withData("eventsFailed", p.failed()).withData("lastSeq", p.lastSeq());
+        }
+        return b.status(sink.connected()).build();
+    }
+}

@@ -1,0 +1,68 @@
+package io.edgewatch.health;
+
+import io.edgewatch.capture.CaptureState;
+import io.edgewatch.capture.CaptureStats;
+import io.edgewatch.pipeline.Agent;
+import io.edgewatch.pipeline.CameraPipeline;
+import io.smallrye.health.api.HealthRegistry;
+import io.smallrye.health.api.Wellness;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Registers one readiness check per running camera, named {@code camera-<id>}: UP while frames arrive (or after
+ * a file ended normally), DOWN while reconnecting, failed or stalled. Data: state, frames received and
+ * processed, received and processed fps against the expected rate, dropped frames, last invoke ms, last error.
+ */
+@ApplicationScoped
+public class CameraHealthChecks {
+    private final HealthRegistry readiness;
+
+    public CameraHealthChecks(@Readiness HealthRegistry readiness) {
+        this.readiness = readiness;
+    }
+
+    /** Registers the checks of every pipeline the agent runs. Call after {@link Agent#start}. */
+    public void register(Agent agent) {
+        for (CameraPipeline p : agent.pipelines()) {
+            readiness.register("camera-" + p.cameraId(), () -> check(p));
+        }
+    }
+
+    static HealthCheckResponse check(CameraPipeline p) {
+        CaptureStats s = p.captureStats();
+        CaptureState state = s.state();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("camera-" + p.cameraId())
+                .withData("state", state.name().toLowerCase())
+                .withData("framesReceived", s.framesReceived())
+                .withData("framesProcessed", p.processedFrames())
+                .withData("framesDropped", p.droppedFrames())
+                .withData("corruptFrames", s.corruptFrames())
+                .withData("reconnects", s.reconnects())
+                .withData("fpsReceived", round(s.fps()))
+                .withData("fpsProcessed", round(p.processFps()))
+                .withData("fpsExpected", round(p.expectedFps()))
+                .withData("lastInvokeMs", round(p.lastInvokeMs()))
+                .withData("activeTracks", (long) p.activeTracks());
+        if (s.width() > 0) {
+            b.withData("resolution", s.width() + "x" + s.height());
+        }
+        if (s.lastFrameMs() > 0) {
+            b.withData("lastFrameAgeMs", System.currentTimeMillis() - s.lastFrameMs());
+        }
+        String err = p.error() != null ? p.error() : s.lastError();
+        if (err != null) {
+            b.withData("lastError", err);
+        }
+        boolean up = p.error() == null && (state == CaptureState.STREAMING || state == CaptureState.ENDED
+                || (state == CaptureState.STARTING && s.framesReceived() == 0 && err == null));
+        return b.status(up).build();
+    }
+
+    /** Rounds to two decimals; the health API carries numbers as strings or longs. */
+    private static String round(double v) {
+        return String.format(java.util.Locale.ROOT, "%.2f", v);
+    }
+}

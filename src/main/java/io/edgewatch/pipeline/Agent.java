@@ -1,0 +1,200 @@
+package io.edgewatch.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgewatch.capture.CaptureSettings;
+import io.edgewatch.capture.CaptureStats;
+import io.edgewatch.capture.CaptureWorker;
+import io.edgewatch.capture.LatestFrameSlot;
+import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.detect.DetectionFilter;
+import io.edgewatch.detect.ObjectDetector;
+import io.edgewatch.events.EventPolicy;
+import io.edgewatch.events.EventPublisher;
+import io.edgewatch.events.EventSink;
+import io.edgewatch.events.StdoutEventSink;
+import io.edgewatch.events.TrackEventBuilder;
+import io.edgewatch.inference.Acceleration;
+import io.edgewatch.inference.InterpreterOptions;
+import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.inference.TfliteModel;
+import io.edgewatch.mqtt.MqttEventSink;
+import io.edgewatch.mqtt.MqttSettings;
+import io.edgewatch.track.Tracker;
+import io.edgewatch.track.TrackerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Wires the agent from its configuration: one capture thread and one pipeline thread per camera, a shared event
+ * publisher and sink (MQTT, or standard output when no broker is configured). Holds the running pipelines for
+ * health checks and metrics. A camera whose model or source cannot be set up is reported and skipped; the
+ * others run.
+ */
+@ApplicationScoped
+public class Agent {
+    private static final Logger LOG = Logger.getLogger(Agent.class);
+
+    private final EdgewatchConfig config;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+    private final List<CameraPipeline> pipelines = new ArrayList<>();
+    private volatile EventSink sink;
+    private volatile EventPublisher publisher;
+    private volatile boolean running;
+    private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
+
+    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry) {
+        this.config = config;
+        this.mapper = mapper;
+        this.registry = registry;
+    }
+
+    /**
+     * Starts every camera.
+     *
+     * @throws IllegalArgumentException when no camera is configured or given
+     * @throws io.edgewatch.inference.ModelException when the detector model cannot be loaded (checked once, before
+     *                                               any camera starts)
+     */
+    public synchronized void start(RunRequest req) {
+        Map<String, EdgewatchConfig.Camera> configured = config.cameras();
+        Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
+        if (req.source().isPresent()) {
+            cameras.put(req.cameraId(), CaptureSettings.defaults(req.cameraId(), req.source().get()));
+        } else {
+            configured.forEach((id, c) -> {
+                if (c.enabled()) {
+                    cameras.put(id, new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
+                            1_000, 30_000, c.replaySpeed()));
+                }
+            });
+        }
+        if (cameras.isEmpty()) {
+            throw new IllegalArgumentException("no camera to process: give --source FILE_OR_URL or configure edgewatch.cameras.<id>.source");
+        }
+        for (String id : cameras.keySet()) {
+            if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException("camera id '" + id + "' must be 1..64 letters, digits, '-' or '_' (it is a topic level)");
+            }
+        }
+        ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
+        InterpreterOptions opts = new InterpreterOptions(config.detector().threads(),
+                Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
+        DetectionFilter filter = new DetectionFilter(new HashSet<>(config.detector().labels()), config.detector().minScore(),
+                config.detector().minScoreByLabel(), config.detector().weakScore());
+        // load once up front so that a bad model stops start-up with its message before any thread starts
+        new ObjectDetector(TfliteModel.load(manifest, opts), filter).close();
+
+        sink = createSink(req.mqttUrl());
+        publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
+        EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
+                config.events().materialIou());
+        EdgewatchConfig.Tracker tc = config.tracker();
+        TrackerSettings ts = new TrackerSettings(tc.minIou(), tc.weakMinIou(), tc.matchBuffer(), tc.duplicateIou(), tc.minHits(), tc.maxMissedFrames(), tc.pathSampleMs(), tc.maxPathSamples());
+        for (CaptureSettings cs : cameras.values()) {
+            double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
+            LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
+            CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats(cs.cameraId()), req.maxFrames());
+            ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
+            CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detector,
+                    new Tracker(ts, runId + "-" + cs.cameraId()),
+                    new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
+                    publisher, expectedFps, registry);
+            pipelines.add(p);
+            capture.start();
+            Thread t = new Thread(p, "pipeline-" + cs.cameraId());
+            t.setDaemon(true);
+            t.start();
+            LOG.infof("camera %s: started (%s, %s hand-off)", cs.cameraId(), CaptureWorker.redact(cs.source()), cs.handOff());
+        }
+        running = true;
+    }
+
+    private EventSink createSink(Optional<String> mqttOverride) {
+        Optional<String> url = mqttOverride.isPresent() ? mqttOverride.filter(u -> !u.isBlank()) : config.mqtt().url();
+        if (url.isEmpty()) {
+            LOG.info("no MQTT broker configured (edgewatch.mqtt.url): events go to standard output as JSON lines");
+            return new StdoutEventSink();
+        }
+        EdgewatchConfig.Mqtt m = config.mqtt();
+        String prefix = config.events().topicPrefix();
+        MqttSettings s = new MqttSettings(url.get(), m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(),
+                m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
+                prefix + "/" + config.deviceId() + "/availability");
+        return new MqttEventSink(s);
+    }
+
+    /**
+     * Waits until every camera has finished (file sources) or {@code timeoutMs} passed.
+     *
+     * @return true when all finished
+     */
+    public boolean awaitFinished(long timeoutMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        for (CameraPipeline p : List.copyOf(pipelines)) {
+            long left = end - System.currentTimeMillis();
+            if (left <= 0 || !p.await(left)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops all cameras, ends open tracks, closes the sink. Idempotent. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        for (CameraPipeline p : pipelines) {
+            p.stop();
+        }
+        for (CameraPipeline p : pipelines) {
+            try {
+                p.await(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    void onShutdown(@Observes ShutdownEvent ev) {
+        stop();
+    }
+
+    /** Running (or finished) camera pipelines. */
+    public List<CameraPipeline> pipelines() {
+        return List.copyOf(pipelines);
+    }
+
+    /** The event sink, or null before start. */
+    public EventSink sink() {
+        return sink;
+    }
+
+    /** The event publisher, or null before start. */
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    public String deviceId() {
+        return config.deviceId();
+    }
+}

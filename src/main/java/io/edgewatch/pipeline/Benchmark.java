@@ -1,0 +1,168 @@
+package io.edgewatch.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgewatch.capture.CaptureSettings;
+import io.edgewatch.capture.CaptureStats;
+import io.edgewatch.capture.CaptureWorker;
+import io.edgewatch.capture.CapturedFrame;
+import io.edgewatch.capture.FfmpegFrameReader;
+import io.edgewatch.capture.LatestFrameSlot;
+import io.edgewatch.detect.DetectionFilter;
+import io.edgewatch.detect.ObjectDetector;
+import io.edgewatch.events.EventPolicy;
+import io.edgewatch.events.EventPublisher;
+import io.edgewatch.events.EventSink;
+import io.edgewatch.events.TrackEventBuilder;
+import io.edgewatch.inference.InterpreterOptions;
+import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.inference.TfliteModel;
+import io.edgewatch.track.Tracker;
+import io.edgewatch.track.TrackerSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.bytedeco.javacv.FrameGrabber;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the whole pipeline over a video file on the calling thread, decode included, and times every stage; then
+ * measures the same model's raw invoke time (same input, no pre- or post-processing) in the same run, as the
+ * baseline. The ratio is pipeline ms per frame / (decode median + raw invoke median).
+ */
+public final class Benchmark {
+
+    /**
+     * Figures of one run.
+     *
+     * @param stages       per-stage statistics, ms per frame: decode, preprocess, invoke, postprocess, track, publish, pipeline
+     * @param rawInvoke    raw invoke statistics, ms
+     * @param frames       frames processed
+     * @param pipelineFps  frames / wall time of the pipeline pass
+     * @param rssMb        resident set size at the end, MiB
+     * @param events       events published
+     * @param ratio        pipeline ms per frame / (decode median + raw invoke median)
+     */
+    public record Result(Map<String, DescriptiveStatistics> stages, DescriptiveStatistics rawInvoke, long frames,
+                         double pipelineFps, double rssMb, long events, long maxPayloadBytes, double ratio) {
+        /** Human-readable table; the last line is {@code ratio <x>}. */
+        public String table() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "%-12s %10s %10s%n", "stage", "median_ms", "p95_ms"));
+            stages.forEach((k, v) -> sb.append(row(k, v)));
+            sb.append(row("raw_invoke", rawInvoke));
+            sb.append(String.format(Locale.ROOT, "frames %d  pipeline_fps %.1f  events %d  max_payload_bytes %d  rss_mb %.0f%n",
+                    frames, pipelineFps, events, maxPayloadBytes, rssMb));
+            sb.append(String.format(Locale.ROOT, "ratio %.3f", ratio));
+            return sb.toString();
+        }
+
+        private static String row(String name, DescriptiveStatistics s) {
+            return String.format(Locale.ROOT, "%-12s %10.3f %10.3f%n", name, s.getPercentile(50), s.getPercentile(95));
+        }
+    }
+
+    /** Counts and discards messages: the publish stage still serializes every event. */
+    private static final class DiscardingSink implements EventSink {
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public void send(String topic, byte[] payload, boolean retained) {
+            bytes.addAndGet(payload.length);
+        }
+
+        @Override
+        public boolean connected() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "discard";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * @param source    video file
+     * @param maxFrames frames to process (0 = whole file)
+     * @throws FrameGrabber.Exception when the file cannot be decoded
+     */
+    public static Result run(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
+                             TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
+        if (!Files.isReadable(source)) {
+            throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
+        }
+        Map<String, DescriptiveStatistics> st = new LinkedHashMap<>();
+        for (String k : new String[]{"decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
+            st.put(k, new DescriptiveStatistics());
+        }
+        DiscardingSink sink = new DiscardingSink();
+        EventPublisher publisher = new EventPublisher(sink, mapper, "edgewatch", 1);
+        CaptureSettings cs = CaptureSettings.defaults("bench", source.toString());
+        LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
+        ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
+        CameraPipeline pipeline = new CameraPipeline("bench", new CaptureWorker(cs, slot, new CaptureStats("bench"), 0), slot,
+                detector, new Tracker(ts, "bench"), new TrackEventBuilder("bench", "bench", policy, 10), publisher, 10,
+                new SimpleMeterRegistry());
+        long frames = 0;
+        long wallNs;
+        try (FfmpegFrameReader reader = new FfmpegFrameReader(cs, 0)) {
+            reader.open();
+            long start = System.nanoTime();
+            while (maxFrames <= 0 || frames < maxFrames) {
+                long t0 = System.nanoTime();
+                CapturedFrame f = reader.next();
+                double decodeMs = (System.nanoTime() - t0) / 1e6;
+                if (f == null) {
+                    break;
+                }
+                try (f) {
+                    StageTimes t = pipeline.process(f);
+                    st.get("decode").addValue(decodeMs);
+                    st.get("preprocess").addValue(t.preprocessMs());
+                    st.get("invoke").addValue(t.invokeMs());
+                    st.get("postprocess").addValue(t.postprocessMs());
+                    st.get("track").addValue(t.trackMs());
+                    st.get("publish").addValue(t.publishMs());
+                    st.get("pipeline").addValue(decodeMs + t.totalMs());
+                }
+                frames++;
+            }
+            pipeline.flush();
+            wallNs = System.nanoTime() - start;
+        }
+        // baseline: the same interpreter, the last input left in place, invoke only
+        DescriptiveStatistics raw = new DescriptiveStatistics();
+        int n = (int) Math.max(30, Math.min(frames, 300));
+        for (int i = 0; i < n; i++) {
+            raw.addValue(detector.model().invoke());
+        }
+        detector.close();
+        double perFrameMs = wallNs / 1e6 / Math.max(1, frames);
+        double ratio = perFrameMs / (st.get("decode").getPercentile(50) + raw.getPercentile(50));
+        return new Result(st, raw, frames, frames / (wallNs / 1e9), rssMb(), publisher.published(), publisher.maxPayloadBytes(), ratio);
+    }
+
+    /** Resident set size of this process, MiB (from /proc/self/status; -1 elsewhere). */
+    public static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

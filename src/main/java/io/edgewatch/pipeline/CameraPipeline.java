@@ -1,0 +1,221 @@
+package io.edgewatch.pipeline;
+
+import io.edgewatch.capture.CaptureStats;
+import io.edgewatch.capture.CaptureWorker;
+import io.edgewatch.capture.CapturedFrame;
+import io.edgewatch.capture.LatestFrameSlot;
+import io.edgewatch.detect.Detection;
+import io.edgewatch.detect.ObjectDetector;
+import io.edgewatch.events.EventPublisher;
+import io.edgewatch.events.TrackEvent;
+import io.edgewatch.events.TrackEventBuilder;
+import io.edgewatch.track.Tracker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One camera's processing: takes the newest frame from the capture hand-off, detects, tracks, builds and publishes
+ * events, on its own thread. A failure in one camera's pipeline ends that camera only. At the end of the stream
+ * (or on stop) every open track gets its {@code end} event.
+ */
+public final class CameraPipeline implements Runnable {
+    private static final Logger LOG = Logger.getLogger(CameraPipeline.class);
+
+    private final String cameraId;
+    private final CaptureWorker capture;
+    private final LatestFrameSlot slot;
+    private final ObjectDetector detector;
+    private final Tracker tracker;
+    private final TrackEventBuilder events;
+    private final EventPublisher publisher;
+    private final double expectedFps;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicLong processed = new AtomicLong();
+    private volatile double processFps;
+    private volatile double lastInvokeMs;
+    private volatile int activeTracks;
+    private volatile String error;
+    private volatile boolean stopped;
+    private int lastWidth;
+    private int lastHeight;
+    private long lastSeq;
+    private long lastTimeMs;
+    private final Timer invokeTimer;
+    private final Timer frameTimer;
+    private final Counter eventsCounter;
+    private final DistributionSummary detectionsSummary;
+
+    public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, ObjectDetector detector,
+                          Tracker tracker, TrackEventBuilder events, EventPublisher publisher, double expectedFps,
+                          MeterRegistry registry) {
+        this.cameraId = cameraId;
+        this.capture = capture;
+        this.slot = slot;
+        this.detector = detector;
+        this.tracker = tracker;
+        this.events = events;
+        this.publisher = publisher;
+        this.expectedFps = expectedFps;
+        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke latency")
+                .tag("camera", cameraId).tag("model", detector.model().name()).publishPercentileHistogram()
+                .register(registry);
+        this.frameTimer = Timer.builder("edgewatch.pipeline.frame.latency").description("Pre-process to publish, per frame")
+                .tag("camera", cameraId).publishPercentileHistogram().register(registry);
+        this.eventsCounter = Counter.builder("edgewatch.events.published").tag("camera", cameraId).register(registry);
+        this.detectionsSummary = DistributionSummary.builder("edgewatch.detections.per.frame").tag("camera", cameraId).register(registry);
+        registry.gauge("edgewatch.capture.fps", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), capture.stats(), CaptureStats::fps);
+        registry.gauge("edgewatch.process.fps", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), this, CameraPipeline::processFps);
+        registry.gauge("edgewatch.tracks.active", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), this, CameraPipeline::activeTracks);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
+                .tag("camera", cameraId).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
+                .tag("camera", cameraId).register(registry);
+    }
+
+    /**
+     * Processes one frame through detection, tracking and publication.
+     *
+     * @return per-stage times
+     */
+    public StageTimes process(CapturedFrame frame) {
+        List<Detection> detections = detector.detect(frame.image());
+        long t0 = System.nanoTime();
+        List<Detection> confident = new ArrayList<>(detections.size());
+        List<Detection> weak = new ArrayList<>();
+        for (Detection d : detections) {
+            (detector.filter().accept(d) ? confident : weak).add(d);
+        }
+        Tracker.Update u = tracker.update(confident, weak, frame.seq(), frame.captureTimeMs());
+        long t1 = System.nanoTime();
+        List<TrackEvent> ev = events.onFrame(u, frame.width(), frame.height(), frame.seq(), frame.captureTimeMs());
+        publisher.publish(ev);
+        long t2 = System.nanoTime();
+        lastWidth = frame.width();
+        lastHeight = frame.height();
+        lastSeq = frame.seq();
+        lastTimeMs = frame.captureTimeMs();
+        activeTracks = u.active().size();
+        lastInvokeMs = detector.invokeMs();
+        processed.incrementAndGet();
+        StageTimes st = new StageTimes(detector.preprocessMs(), detector.invokeMs(), detector.postprocessMs(),
+                (t1 - t0) / 1e6, (t2 - t1) / 1e6, detections.size(), ev.size());
+        invokeTimer.record((long) (st.invokeMs() * 1e6), TimeUnit.NANOSECONDS);
+        frameTimer.record((long) (st.totalMs() * 1e6), TimeUnit.NANOSECONDS);
+        eventsCounter.increment(ev.size());
+        detectionsSummary.record(detections.size());
+        return st;
+    }
+
+    /** Publishes {@code end} for every open track (reason {@code stream-end}). */
+    public void flush() {
+        var ended = tracker.flush();
+        publisher.publish(events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
+                lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, "stream-end"));
+        activeTracks = 0;
+    }
+
+    @Override
+    public void run() {
+        long windowStart = System.nanoTime();
+        long windowFrames = 0;
+        try {
+            while (!stopped) {
+                CapturedFrame f = slot.take(500);
+                if (f == null) {
+                    if (slot.finished()) {
+                        break;
+                    }
+                    continue;
+                }
+                try (f) {
+                    process(f);
+                }
+                windowFrames++;
+                long now = System.nanoTime();
+                if (now - windowStart >= 1_000_000_000L) {
+                    processFps = windowFrames / ((now - windowStart) / 1e9);
+                    windowFrames = 0;
+                    windowStart = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+            LOG.errorf(e, "camera %s: pipeline failed: %s", cameraId, e.getMessage());
+            capture.stop();
+        } finally {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "camera %s: could not end open tracks", cameraId);
+            }
+            detector.close();
+            done.countDown();
+        }
+    }
+
+    /** Stops capture and processing; open tracks are ended. */
+    public void stop() {
+        stopped = true;
+        capture.stop();
+    }
+
+    /** Waits for the pipeline to finish. */
+    public boolean await(long timeoutMs) throws InterruptedException {
+        return done.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean finished() {
+        return done.getCount() == 0;
+    }
+
+    public String cameraId() {
+        return cameraId;
+    }
+
+    public CaptureStats captureStats() {
+        return capture.stats();
+    }
+
+    /** Frames dropped by the latest-frame-wins hand-off. */
+    public long droppedFrames() {
+        return slot.dropped();
+    }
+
+    public long processedFrames() {
+        return processed.get();
+    }
+
+    /** Processed frames per second over the last window of at least 1 s. */
+    public double processFps() {
+        return processFps;
+    }
+
+    public double lastInvokeMs() {
+        return lastInvokeMs;
+    }
+
+    public double activeTracks() {
+        return activeTracks;
+    }
+
+    /** Expected frame rate from config, Hz. */
+    public double expectedFps() {
+        return expectedFps;
+    }
+
+    /** Pipeline error, or null. */
+    public String error() {
+        return error;
+    }
+}

@@ -1,0 +1,151 @@
+package io.edgewatch.track;
+
+import io.edgewatch.detect.BoxNorm;
+import io.edgewatch.detect.Detection;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One tracked object. Mutated only by the {@link Tracker} that owns it; read by the pipeline between frames.
+ */
+public final class Track {
+    private final String id;
+    private final String label;
+    private final KalmanBoxFilter filter;
+    private final long firstSeenMs;
+    private final List<PathSample> path = new ArrayList<>();
+    private TrackState state = TrackState.TENTATIVE;
+    private int hits;
+    private int consecutiveHits;
+    private int missed;
+    private long lastSeq;
+    private long lastSeenMs;
+    private double score;
+    private double topScore;
+    private BoxNorm lastDetectionBox;
+    private long pathThinning = 1;
+    private long lastSampleMs = Long.MIN_VALUE;
+
+    Track(String id, Detection d, long seq, long timeMs) {
+        this.id = id;
+        this.label = d.label();
+        this.filter = new KalmanBoxFilter(d.box());
+        this.firstSeenMs = timeMs;
+        this.lastSeq = seq;
+        hit(d, timeMs, seq, 0, 0);
+    }
+
+    void predict(long seq) {
+        filter.predict(Math.max(1, seq - lastSeq));
+        lastSeq = seq;
+    }
+
+    void hit(Detection d, long timeMs, long seq, long pathSampleMs, int maxSamples) {
+        if (hits > 0) {
+            filter.update(d.box());
+        }
+        hits++;
+        consecutiveHits++;
+        missed = 0;
+        lastSeq = seq;
+        lastSeenMs = timeMs;
+        score = d.score();
+        topScore = Math.max(topScore, d.score());
+        lastDetectionBox = d.box();
+        if (timeMs - lastSampleMs >= pathSampleMs * pathThinning || path.isEmpty()) {
+            BoxNorm b = filter.box();
+            path.add(new PathSample(timeMs, b.centerX(), b.centerY()));
+            lastSampleMs = timeMs;
+            if (maxSamples > 1 && path.size() > maxSamples) {
+                // keep the first sample, thin the rest by two, and sample half as often from now on
+                List<PathSample> kept = new ArrayList<>();
+                for (int i = 0; i < path.size(); i++) {
+                    if (i == 0 || i % 2 == 0 || i == path.size() - 1) {
+                        kept.add(path.get(i));
+                    }
+                }
+                path.clear();
+                path.addAll(kept);
+                pathThinning *= 2;
+            }
+        }
+    }
+
+    void miss() {
+        missed++;
+        consecutiveHits = 0;
+    }
+
+    void state(TrackState s) {
+        state = s;
+    }
+
+    /** Stable id, unique per agent run and camera ({@code <run>-<camera>-<n>}). */
+    public String id() {
+        return id;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public TrackState state() {
+        return state;
+    }
+
+    /** Kalman-filtered box, normalized. */
+    public BoxNorm box() {
+        return filter.box();
+    }
+
+    /** Box of the last matched detection, normalized. */
+    public BoxNorm lastDetectionBox() {
+        return lastDetectionBox;
+    }
+
+    /** Matched frames in total. */
+    public int hits() {
+        return hits;
+    }
+
+    /** Matched frames in a row up to now (0 after a miss). */
+    public int consecutiveHits() {
+        return consecutiveHits;
+    }
+
+    /** Frames missed in a row. */
+    public int missed() {
+        return missed;
+    }
+
+    /** Score of the last matched detection, 0..1. */
+    public double score() {
+        return score;
+    }
+
+    /** Highest detection score seen, 0..1. */
+    public double topScore() {
+        return topScore;
+    }
+
+    /** Epoch ms of the first detection. */
+    public long firstSeenMs() {
+        return firstSeenMs;
+    }
+
+    /** Epoch ms of the last matched detection. */
+    public long lastSeenMs() {
+        return lastSeenMs;
+    }
+
+    /** Centre positions over time, oldest first, at most {@code maxPathSamples} (a copy). */
+    public List<PathSample> path() {
+        return List.copyOf(path);
+    }
+
+    /** Centre velocity, normalized units per frame interval. */
+    public double[] velocity() {
+        return filter.velocity();
+    }
+}

@@ -1,0 +1,217 @@
+package io.edgewatch.track;
+
+import io.edgewatch.detect.Detection;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Multi-object tracker for one camera, SORT-style (Bewley et al. 2016, arXiv 1602.00763): every frame each track's
+ * constant-velocity Kalman filter predicts its box, detections are associated to tracks of the same label by an
+ * optimal (Hungarian) assignment on cost {@code 1 - IoU} gated at {@code minIou}, matched tracks are corrected,
+ * unmatched detections start tentative tracks. A track is confirmed after {@code minHits} consecutive hits, so a
+ * one-frame false positive never becomes visible; a tentative track is dropped on its first miss; a confirmed
+ * track is lost after {@code maxMissedFrames} misses.
+ *
+ * <p>Hungarian rather than greedy: greedy highest-IoU-first matching can steal a detection from the track it
+ * belongs to when two people cross; the optimal assignment maximises the total IoU and costs microseconds for the
+ * tens of boxes a frame holds. Not thread-safe: one per camera.
+ */
+public final class Tracker {
+    private final TrackerSettings settings;
+    private final String idPrefix;
+    private final List<Track> tracks = new ArrayList<>();
+    private long nextId = 1;
+
+    /**
+     * @param idPrefix prefix of track ids, e.g. {@code <run>-<camera>}
+     */
+    public Tracker(TrackerSettings settings, String idPrefix) {
+        this.settings = settings;
+        this.idPrefix = idPrefix;
+    }
+
+    /** What one frame changed. */
+    public record Update(List<Track> confirmed, List<Track> lost, List<Track> active) { }
+
+    /**
+     * Advances the tracker by one frame with confident detections only.
+     */
+    public Update update(List<Detection> detections, long seq, long timeMs) {
+        return update(detections, List.of(), seq, timeMs);
+    }
+
+    /**
+     * Advances the tracker by one frame, ByteTrack-style (Zhang et al. 2022, arXiv 2110.06864): confirmed tracks are
+     * associated with the confident detections first, then tentative tracks with the confident detections left
+     * (gate {@code minIou}); then the confirmed tracks left over with the weak detections (gate {@code weakMinIou}),
+     * which keeps a partly occluded person's track alive when the detector's score dips. Only confident detections
+     * that duplicate no matched box start new tracks.
+     *
+     * @param confident detections at or above the label threshold
+     * @param weak      detections below it but above the weak threshold
+     * @param seq       frame sequence number (gaps from dropped frames widen the prediction step)
+     * @param timeMs    frame time, epoch ms
+     * @return tracks confirmed in this frame, tracks lost in this frame, and all confirmed tracks still alive
+     */
+    public Update update(List<Detection> confident, List<Detection> weak, long seq, long timeMs) {
+        for (Track t : tracks) {
+            t.predict(seq);
+        }
+        List<Track> newlyConfirmed = new ArrayList<>();
+        List<Track> lost = new ArrayList<>();
+        boolean[] matched = new boolean[tracks.size()];
+        boolean[] confidentUsed = new boolean[confident.size()];
+        // 1. confirmed tracks take confident detections first, so a fresh tentative track (often a duplicate box)
+        //    never steals the detection of an established one (DeepSORT's matching cascade, simplified)
+        matchRound(TrackState.CONFIRMED, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed);
+        // 2. tentative tracks with the confident detections left
+        matchRound(TrackState.TENTATIVE, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed);
+        // 3. confirmed tracks still unmatched with weak detections (ByteTrack's second association)
+        matchRound(TrackState.CONFIRMED, weak, new boolean[weak.size()], matched, settings.weakMinIou(), seq, timeMs, newlyConfirmed);
+        for (int i = 0; i < tracks.size(); i++) {
+            if (!matched[i]) {
+                tracks.get(i).miss();
+            }
+        }
+        for (Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
+            Track t = it.next();
+            if (t.missed() == 0) {
+                continue;
+            }
+            if (t.state() == TrackState.TENTATIVE) {
+                it.remove();
+            } else if (t.missed() > settings.maxMissedFrames()) {
+                t.state(TrackState.LOST);
+                lost.add(t);
+                it.remove();
+            }
+        }
+        for (int d = 0; d < confident.size(); d++) {
+            if (!confidentUsed[d] && !duplicate(confident.get(d), confident, confidentUsed)) {
+                Track t = new Track(idPrefix + "-" + nextId++, confident.get(d), seq, timeMs);
+                tracks.add(t);
+                if (settings.minHits() <= 1) {
+                    t.state(TrackState.CONFIRMED);
+                    newlyConfirmed.add(t);
+                }
+            }
+        }
+        return new Update(newlyConfirmed, lost, active());
+    }
+
+    private void matchRound(TrackState state, List<Detection> detections, boolean[] used, boolean[] matched, double gate,
+                            long seq, long timeMs, List<Track> newlyConfirmed) {
+        List<Track> candidates = new ArrayList<>();
+        List<Integer> candidateIndex = new ArrayList<>();
+        for (int i = 0; i < tracks.size(); i++) {
+            if (!matched[i] && tracks.get(i).state() == state) {
+                candidates.add(tracks.get(i));
+                candidateIndex.add(i);
+            }
+        }
+        List<Detection> free = new ArrayList<>();
+        List<Integer> freeIndex = new ArrayList<>();
+        for (int j = 0; j < detections.size(); j++) {
+            if (!used[j]) {
+                free.add(detections.get(j));
+                freeIndex.add(j);
+            }
+        }
+        int[] a = associate(candidates, free, gate, settings.matchBuffer());
+        for (int c = 0; c < candidates.size(); c++) {
+            if (a[c] >= 0) {
+                matched[candidateIndex.get(c)] = true;
+                used[freeIndex.get(a[c])] = true;
+                hit(candidates.get(c), free.get(a[c]), seq, timeMs, newlyConfirmed);
+            }
+        }
+    }
+
+    /** True when {@code d} overlaps a detection already matched in this frame by at least {@code duplicateIou}. */
+    private boolean duplicate(Detection d, List<Detection> confident, boolean[] used) {
+        for (int j = 0; j < confident.size(); j++) {
+            if (used[j] && confident.get(j).label().equals(d.label()) && confident.get(j).box().iou(d.box()) >= settings.duplicateIou()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void hit(Track t, Detection d, long seq, long timeMs, List<Track> newlyConfirmed) {
+        t.hit(d, timeMs, seq, settings.pathSampleMs(), settings.maxPathSamples());
+        if (t.state() == TrackState.TENTATIVE && t.consecutiveHits() >= settings.minHits()) {
+            t.state(TrackState.CONFIRMED);
+            newlyConfirmed.add(t);
+        }
+    }
+
+    /**
+     * Ends every confirmed track (end of stream or shutdown) and clears the tracker.
+     *
+     * @return the confirmed tracks that were alive
+     */
+    public List<Track> flush() {
+        List<Track> ended = new ArrayList<>();
+        for (Track t : tracks) {
+            if (t.state() == TrackState.CONFIRMED) {
+                t.state(TrackState.LOST);
+                ended.add(t);
+            }
+        }
+        tracks.clear();
+        return ended;
+    }
+
+    /** Confirmed tracks currently alive (a new list). */
+    public List<Track> active() {
+        List<Track> a = new ArrayList<>();
+        for (Track t : tracks) {
+            if (t.state() == TrackState.CONFIRMED) {
+                a.add(t);
+            }
+        }
+        return a;
+    }
+
+    /** All tracks, tentative included (read-only view). */
+    public List<Track> all() {
+        return Collections.unmodifiableList(tracks);
+    }
+
+    /**
+     * Optimal assignment of detections to tracks on cost {@code 1 - BIoU}, the IoU of both boxes enlarged by
+     * {@code buffer}; pairs of different labels or with BIoU below {@code gate} are never matched.
+     *
+     * @return per track the index of its detection, or -1
+     */
+    static int[] associate(List<Track> tracks, List<Detection> detections, double gate, double buffer) {
+        int n = tracks.size();
+        int[] result = new int[n];
+        java.util.Arrays.fill(result, -1);
+        if (n == 0 || detections.isEmpty()) {
+            return result;
+        }
+        double[][] cost = new double[n][detections.size()];
+        for (int i = 0; i < n; i++) {
+            Track t = tracks.get(i);
+            for (int j = 0; j < detections.size(); j++) {
+                Detection d = detections.get(j);
+                double iou = d.label().equals(t.label()) ? t.box().buffered(buffer).iou(d.box().buffered(buffer)) : 0;
+                cost[i][j] = iou >= gate ? 1 - iou : GATED;
+            }
+        }
+        int[] a = HungarianAssignment.solve(cost);
+        for (int i = 0; i < n; i++) {
+            if (a[i] >= 0 && cost[i][a[i]] < GATED) {
+                result[i] = a[i];
+            }
+        }
+        return result;
+    }
+
+    /** Cost of a pair outside the gate: larger than any sum of valid costs, so it is chosen only when forced. */
+    private static final double GATED = 1e3;
+}
