@@ -1,6 +1,5 @@
 package io.edgewatch.cli;
 
-import io.edgewatch.health.CameraHealthChecks;
 import io.edgewatch.inference.ModelException;
 import io.edgewatch.pipeline.Agent;
 import io.edgewatch.pipeline.RunRequest;
@@ -12,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code run}: starts the agent on the configured cameras, or on one {@code --source}. Exits by itself when every
- * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 2 when the
- * configuration, a model or the sources are unusable.
+ * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 1 when no camera
+ * could be read, 2 when the configuration, the model or the {@code --source} is unusable.
  */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the agent. Events go to MQTT, or as JSON lines to standard output when no broker is configured.")
@@ -33,11 +32,9 @@ public class RunCommand implements Callable<Integer> {
     long maxFrames;
 
     private final Agent agent;
-    private final CameraHealthChecks health;
 
-    public RunCommand(Agent agent, CameraHealthChecks health) {
+    public RunCommand(Agent agent) {
         this.agent = agent;
-        this.health = health;
     }
 
     @Override
@@ -52,9 +49,14 @@ public class RunCommand implements Callable<Integer> {
             System.err.println("edgewatch: " + e.getMessage());
             return 2;
         }
-        health.register(agent);
         agent.awaitFinished(Long.MAX_VALUE);
+        boolean allFailed = agent.pipelines().stream()
+                .allMatch(p -> p.captureStats().state() == io.edgewatch.capture.CaptureState.FAILED);
         agent.stop();
+        if (allFailed) {
+            System.err.println("edgewatch: no camera could be read (see the errors above)");
+            return 1;
+        }
         return 0;
     }
 }

@@ -168,10 +168,10 @@ public interface EdgewatchConfig {
         @Min(0)
         long minUpdateIntervalMs();
 
-        /** Material change: IoU between last published and current box below this, 0..1. */
-        @WithDefault("0.5")
-        @DecimalMin("0") @DecimalMax("1")
-        double materialIou();
+        /** Material change: the box centre moved this far (normalized, 0.1 = a tenth of the frame) since the last event. */
+        @WithDefault("0.1")
+        @DecimalMin("0.001") @DecimalMax("1.5")
+        double materialMove();
     }
 
     /** MQTT broker; with no URL events go to standard output as JSON lines. */

@@ -5,21 +5,22 @@ package io.edgewatch.events;
  *
  * @param updateIntervalMs    a confirmed track gets an update at least this often while alive, ms (0 = never)
  * @param minUpdateIntervalMs updates of one track are never closer than this, ms
- * @param materialIou         a material change: the IoU between the box last published and the current box fell
- *                            below this value (0..1), i.e. the object moved or changed size noticeably
+ * @param materialMove        a material change: the box centre moved this far since the last published event,
+ *                            normalized units (0..1.5; 0.1 = a tenth of the frame width/height), or the box area
+ *                            doubled or halved
  */
-public record EventPolicy(long updateIntervalMs, long minUpdateIntervalMs, double materialIou) {
+public record EventPolicy(long updateIntervalMs, long minUpdateIntervalMs, double materialMove) {
     public EventPolicy {
         if (updateIntervalMs < 0 || minUpdateIntervalMs < 0) {
             throw new IllegalArgumentException("update intervals must be >= 0");
         }
-        if (materialIou < 0 || materialIou > 1) {
-            throw new IllegalArgumentException("materialIou must be 0..1, was " + materialIou);
+        if (materialMove <= 0 || materialMove > 1.5) {
+            throw new IllegalArgumentException("materialMove must be in (0, 1.5], was " + materialMove);
         }
     }
 
-    /** Every 5 s, at most every 1 s, material change below IoU 0.5. */
+    /** Every 5 s, at most every 1 s, material change at a move of 0.1 of the frame. */
     public static EventPolicy defaults() {
-        return new EventPolicy(5_000, 1_000, 0.5);
+        return new EventPolicy(5_000, 1_000, 0.1);
     }
 }

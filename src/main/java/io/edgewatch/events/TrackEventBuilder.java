@@ -56,7 +56,7 @@ public final class TrackEventBuilder {
             }
             long since = timeMs - p.timeMs();
             boolean periodic = policy.updateIntervalMs() > 0 && since >= policy.updateIntervalMs();
-            boolean material = since >= policy.minUpdateIntervalMs() && t.box().iou(p.box()) < policy.materialIou();
+            boolean material = since >= policy.minUpdateIntervalMs() && materialChange(p.box(), t.box());
             if (periodic || material) {
                 out.add(event(EventType.UPDATE, t, frame, timeMs, null));
                 published.put(t.id(), new Published(timeMs, t.box()));
@@ -66,6 +66,12 @@ public final class TrackEventBuilder {
             out.addAll(end(List.of(t), frame, timeMs, "lost"));
         }
         return out;
+    }
+
+    private boolean materialChange(BoxNorm before, BoxNorm now) {
+        double move = Math.hypot(now.centerX() - before.centerX(), now.centerY() - before.centerY());
+        double areaRatio = before.area() > 0 ? now.area() / before.area() : 1;
+        return move >= policy.materialMove() || areaRatio >= 2 || areaRatio <= 0.5;
     }
 
     /**

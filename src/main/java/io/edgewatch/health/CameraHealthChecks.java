@@ -2,7 +2,7 @@ package io.edgewatch.health;
 
 import io.edgewatch.capture.CaptureState;
 import io.edgewatch.capture.CaptureStats;
-import io.edgewatch.pipeline.Agent;
+import io.edgewatch.pipeline.AgentStarted;
 import io.edgewatch.pipeline.CameraPipeline;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.api.Wellness;
@@ -24,9 +24,9 @@ public class CameraHealthChecks {
         this.readiness = readiness;
     }
 
-    /** Registers the checks of every pipeline the agent runs. Call after {@link Agent#start}. */
-    public void register(Agent agent) {
-        for (CameraPipeline p : agent.pipelines()) {
+    /** Registers the checks of every pipeline the agent started. */
+    void register(@jakarta.enterprise.event.Observes AgentStarted started) {
+        for (CameraPipeline p : started.pipelines()) {
             readiness.register("camera-" + p.cameraId(), () -> check(p));
         }
     }

@@ -53,10 +53,14 @@ public class Agent {
     private volatile boolean running;
     private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    private final jakarta.enterprise.event.Event<AgentStarted> started;
+
+    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry,
+                 jakarta.enterprise.event.Event<AgentStarted> started) {
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
+        this.started = started;
     }
 
     /**
@@ -70,7 +74,11 @@ public class Agent {
         Map<String, EdgewatchConfig.Camera> configured = config.cameras();
         Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
         if (req.source().isPresent()) {
-            cameras.put(req.cameraId(), CaptureSettings.defaults(req.cameraId(), req.source().get()));
+            CaptureSettings single = CaptureSettings.defaults(req.cameraId(), req.source().get());
+            if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
+                throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
+            }
+            cameras.put(req.cameraId(), single);
         } else {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
@@ -98,7 +106,7 @@ public class Agent {
         sink = createSink(req.mqttUrl());
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
-                config.events().materialIou());
+                config.events().materialMove());
         EdgewatchConfig.Tracker tc = config.tracker();
         TrackerSettings ts = new TrackerSettings(tc.minIou(), tc.weakMinIou(), tc.matchBuffer(), tc.duplicateIou(), tc.minHits(), tc.maxMissedFrames(), tc.pathSampleMs(), tc.maxPathSamples());
         for (CaptureSettings cs : cameras.values()) {
@@ -118,6 +126,7 @@ public class Agent {
             LOG.infof("camera %s: started (%s, %s hand-off)", cs.cameraId(), CaptureWorker.redact(cs.source()), cs.handOff());
         }
         running = true;
+        started.fire(new AgentStarted(List.copyOf(pipelines)));
     }
 
     private EventSink createSink(Optional<String> mqttOverride) {

@@ -24,12 +24,15 @@ public final class MqttRecorder implements AutoCloseable {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         client.connect(o);
-        client.subscribe(filter, 1, (topic, msg) -> {
+        // subscribe(String, int, listener) recurses forever in Paho 1.2.5; the array form does not
+        org.eclipse.paho.mqttv5.client.IMqttMessageListener listener = (topic, msg) -> {
             synchronized (messages) {
                 messages.add(new Message(topic, new String(msg.getPayload(), StandardCharsets.UTF_8), msg.isRetained(), msg.getQos()));
                 messages.notifyAll();
             }
-        });
+        };
+        client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[]{new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{listener});
     }
 
     /** A copy of the messages so far. */

@@ -1,0 +1,60 @@
+package io.edgewatch.capture;
+
+import io.edgewatch.testsupport.TestPaths;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FfmpegFrameReaderTest {
+
+    @Test
+    void decodesEveryFrameOfTheSampleVideo() throws Exception {
+        CaptureSettings s = CaptureSettings.defaults("t", TestPaths.vtest().toString());
+        assertThat(s.kind()).isEqualTo(SourceKind.FILE);
+        assertThat(s.handOff()).isEqualTo(LatestFrameSlot.Mode.BLOCKING);
+        long frames = 0;
+        long lastStreamMs = -1;
+        try (FfmpegFrameReader r = new FfmpegFrameReader(s, 0)) {
+            r.open();
+            assertThat(r.width()).isEqualTo(768);
+            assertThat(r.height()).isEqualTo(576);
+            assertThat(r.frameRate()).isEqualTo(10.0);
+            while (true) {
+                CapturedFrame f = r.next();
+                if (f == null) {
+                    break;
+                }
+                try (f) {
+                    assertThat(f.seq()).isEqualTo(frames);
+                    assertThat(f.image().channels()).isEqualTo(3);
+                    assertThat(f.streamTimeMs()).isGreaterThan(lastStreamMs);
+                    lastStreamMs = f.streamTimeMs();
+                }
+                frames++;
+            }
+            assertThat(r.corruptFrames()).isZero();
+        }
+        assertThat(frames).isEqualTo(795);
+        assertThat(lastStreamMs).isEqualTo(79_400); // 10 fps: frame 794 at 79.4 s
+    }
+
+    @Test
+    void unreadableFileFailsTheCameraWithItsPath() throws Exception {
+        CaptureSettings s = CaptureSettings.defaults("bad", "/nonexistent/clip.avi");
+        LatestFrameSlot slot = new LatestFrameSlot(s.handOff());
+        CaptureStats stats = new CaptureStats("bad");
+        new CaptureWorker(s, slot, stats, 0).start().join(10_000);
+        assertThat(stats.state()).isEqualTo(CaptureState.FAILED);
+        assertThat(stats.lastError()).contains("/nonexistent/clip.avi");
+        assertThat(slot.finished()).isTrue();
+    }
+
+    @Test
+    void sourceKindsAndCredentialRedaction() {
+        assertThat(SourceKind.of("rtsp://u:p@10.0.0.1/s")).isEqualTo(SourceKind.RTSP);
+        assertThat(SourceKind.of("/dev/video0")).isEqualTo(SourceKind.V4L2);
+        assertThat(SourceKind.of("http://cam/mjpg")).isEqualTo(SourceKind.NETWORK);
+        assertThat(SourceKind.of("clips/a.mp4")).isEqualTo(SourceKind.FILE);
+        assertThat(CaptureWorker.redact("rtsp://viewer:secret@10.0.0.1:554/s")).isEqualTo("rtsp://***@10.0.0.1:554/s");
+    }
+}

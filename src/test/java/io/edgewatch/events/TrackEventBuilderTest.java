@@ -1,0 +1,124 @@
+package io.edgewatch.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgewatch.detect.BoxNorm;
+import io.edgewatch.detect.Detection;
+import io.edgewatch.track.Tracker;
+import io.edgewatch.track.TrackerSettings;
+import io.edgewatch.testsupport.EventSchema;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrackEventBuilderTest {
+    private static final TrackerSettings TS = new TrackerSettings(0.3, 0.5, 0.0, 0.45, 3, 2, 500, 4);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static Detection person(double cx) {
+        return new Detection(0, "person", 0.9, BoxNorm.ofCenter(cx, 0.5, 0.05, 0.15));
+    }
+
+    /** Runs a walker moving 0.002 per frame at 10 fps for {@code frames} frames, then nothing for 5 frames. */
+    private static List<TrackEvent> walk(EventPolicy policy, int frames, double step) {
+        Tracker tracker = new Tracker(TS, "r-cam");
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", policy, 10);
+        List<TrackEvent> out = new ArrayList<>();
+        for (int i = 0; i < frames + 5; i++) {
+            List<Detection> d = i < frames ? List.of(person(0.2 + step * i)) : List.of();
+            out.addAll(b.onFrame(tracker.update(d, i, 1_000_000 + i * 100L), 768, 576, i, 1_000_000 + i * 100L));
+        }
+        assertThat(b.openTracks()).isZero();
+        return out;
+    }
+
+    @Test
+    void newUpdatesAndEndWithSummary() {
+        List<TrackEvent> ev = walk(new EventPolicy(2_000, 1_000, 1.0), 60, 0.002); // 6 s walk, update every 2 s
+        assertThat(ev).extracting(TrackEvent::type).containsExactly(
+                EventType.NEW, EventType.UPDATE, EventType.UPDATE, EventType.END);
+        TrackEvent first = ev.get(0);
+        assertThat(first.time()).isEqualTo(EventTime.format(1_000_200)); // confirmed on the third frame
+        assertThat(first.track().hits()).isEqualTo(3);
+        assertThat(first.track().id()).isEqualTo("r-cam-1");
+        assertThat(first.frame()).isEqualTo(new TrackEvent.FrameRef(768, 576, 2));
+        assertThat(ev.get(1).time()).isEqualTo(EventTime.format(1_002_200));
+        assertThat(ev.get(2).time()).isEqualTo(EventTime.format(1_004_200));
+        TrackEvent end = ev.get(3);
+        assertThat(end.summary()).isNotNull();
+        assertThat(end.summary().durationMs()).isEqualTo(5_900);
+        assertThat(end.summary().hits()).isEqualTo(60);
+        assertThat(end.summary().reason()).isEqualTo("lost");
+        assertThat(end.summary().path()).hasSizeBetween(2, 4);
+        assertThat(end.summary().path().get(0).x()).isEqualTo(0.2);
+        assertThat(end.track().velocity()[0]).isCloseTo(0.02, org.assertj.core.api.Assertions.within(0.002)); // 0.002/frame * 10 fps
+    }
+
+    @Test
+    void materialChangeTriggersAnEarlierUpdateButNotFasterThanTheMinimum() {
+        // no periodic updates; material move 0.05: a walker at 0.01/frame moves that far in 0.5 s, but updates keep 1 s apart
+        List<TrackEvent> ev = walk(new EventPolicy(0, 1_000, 0.05), 40, 0.01);
+        List<TrackEvent> updates = ev.stream().filter(e -> e.type() == EventType.UPDATE).toList();
+        assertThat(updates).hasSize(3); // 1.0 s, 2.0 s and 3.0 s after the new; the walk lasts 3.7 s after it
+        // a slow walker (0.001/frame, 0.04 in 4 s) never moves materially
+        assertThat(walk(new EventPolicy(0, 1_000, 0.05), 40, 0.001)).extracting(TrackEvent::type)
+                .containsExactly(EventType.NEW, EventType.END);
+        long prev = EventTime.parse(ev.get(0).time());
+        for (TrackEvent u : updates) {
+            long t = EventTime.parse(u.time());
+            assertThat(t - prev).isGreaterThanOrEqualTo(1_000);
+            prev = t;
+        }
+    }
+
+    @Test
+    void eventsValidateAgainstTheSchemaAndStayMetadataOnly() throws Exception {
+        List<TrackEvent> ev = walk(EventPolicy.defaults(), 80, 0.003);
+        List<byte[]> payloads = new ArrayList<>();
+        EventPublisher p = new EventPublisher(new EventSink() {
+            @Override
+            public void send(String topic, byte[] payload, boolean retained) {
+                payloads.add(payload);
+            }
+
+            @Override
+            public boolean connected() {
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "list";
+            }
+
+            @Override
+            public void close() {
+            }
+        }, MAPPER, "edgewatch", 1);
+        List<TrackEvent> sent = p.publish(ev);
+        assertThat(sent).extracting(TrackEvent::seq).containsExactly(
+                java.util.stream.LongStream.rangeClosed(1, ev.size()).boxed().toArray(Long[]::new));
+        assertThat(payloads).hasSize(ev.size());
+        for (byte[] payload : payloads) {
+            JsonNode n = MAPPER.readTree(payload);
+            assertThat(EventSchema.validate(n)).as("schema errors of %s", n).isEmpty();
+        }
+        assertThat(p.maxPayloadBytes()).isLessThan(2_048);
+        assertThat(p.eventsTopic("dev", "cam")).isEqualTo("edgewatch/dev/cam/events");
+    }
+
+    @Test
+    void schemaRejectsWhatItMustReject() throws Exception {
+        JsonNode ok = MAPPER.valueToTree(walk(EventPolicy.defaults(), 10, 0.001).get(0).withSeq(1));
+        assertThat(EventSchema.validate(ok)).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode withImage = ok.deepCopy();
+        withImage.put("snapshot", "/9j/4AAQSkZJRgABAQ");
+        assertThat(EventSchema.validate(withImage)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode endWithoutSummary = ok.deepCopy();
+        endWithoutSummary.put("type", "end");
+        assertThat(EventSchema.validate(endWithoutSummary)).isNotEmpty();
+    }
+}

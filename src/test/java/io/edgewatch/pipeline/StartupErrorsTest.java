@@ -1,0 +1,89 @@
+package io.edgewatch.pipeline;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input at start-up: a clear message naming the culprit and a non-zero exit, never a crash. */
+class StartupErrorsTest {
+
+    @QuarkusMainTest
+    static class UnreadableSource {
+        @Test
+        void namesThePath(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", "/nonexistent/video.mp4");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.getErrorOutput()).contains("/nonexistent/video.mp4").contains("does not exist");
+        }
+
+        @Test
+        void rejectsANegativeFrameLimit(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", "x.avi", "--max-frames", "-5");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.getErrorOutput()).contains("--max-frames");
+        }
+    }
+
+    @QuarkusMainTest
+    @TestProfile(MissingManifest.Profile.class)
+    static class MissingManifest {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.detector.manifest", "/nonexistent/detector.manifest.json");
+            }
+        }
+
+        @Test
+        void namesTheManifest(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", io.edgewatch.testsupport.TestPaths.vtest().toString());
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.getErrorOutput()).contains("/nonexistent/detector.manifest.json");
+        }
+    }
+
+    @QuarkusMainTest
+    @TestProfile(MalformedValue.Profile.class)
+    static class MalformedValue {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.detector.threads", "two");
+            }
+        }
+
+        @Test
+        void namesTheKeyAndValue(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", "x.avi");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.getErrorOutput()).contains("edgewatch.detector.threads").contains("two");
+        }
+    }
+
+    @QuarkusMainTest
+    @TestProfile(OutOfRange.Profile.class)
+    static class OutOfRange {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.detector.min-score", "1.5", "edgewatch.detectr.threads", "2");
+            }
+        }
+
+        @Test
+        void namesTheKeyAndTheUnknownKey(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", "x.avi");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.getErrorOutput()).contains("edgewatch.detector.min-score").contains("less than or equal to 1");
+            assertThat(r.getErrorOutput()).contains("edgewatch.detectr.threads");
+        }
+    }
+}
