@@ -52,7 +52,7 @@ public class BenchCommand implements Callable<Integer> {
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
             Benchmark.Result r = Benchmark.run(source, frames, manifest, opts,
                     new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore()),
-                    new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.duplicateIou(), t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples()),
+                    new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.matchBufferGrowth(), t.duplicateIou(), t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples()),
                     new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialMove()), mapper);
             System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
                     + "  source " + source);

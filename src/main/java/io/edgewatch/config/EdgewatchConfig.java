@@ -125,6 +125,11 @@ public interface EdgewatchConfig {
         @DecimalMin("0") @DecimalMax("2")
         double matchBuffer();
 
+        /** Growth of the buffer per missed frame of a track (buffer x (1 + growth x missed), at most 2), 0..10. */
+        @WithDefault("1.0")
+        @DecimalMin("0") @DecimalMax("10")
+        double matchBufferGrowth();
+
         /** An unmatched detection overlapping a matched one by this IoU is a duplicate box and starts no track. */
         @WithDefault("0.45")
         @DecimalMin("0.05") @DecimalMax("1")

@@ -108,7 +108,7 @@ public class Agent {
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
                 config.events().materialMove());
         EdgewatchConfig.Tracker tc = config.tracker();
-        TrackerSettings ts = new TrackerSettings(tc.minIou(), tc.weakMinIou(), tc.matchBuffer(), tc.duplicateIou(), tc.minHits(), tc.maxMissedFrames(), tc.pathSampleMs(), tc.maxPathSamples());
+        TrackerSettings ts = new TrackerSettings(tc.minIou(), tc.weakMinIou(), tc.matchBuffer(), tc.matchBufferGrowth(), tc.duplicateIou(), tc.minHits(), tc.maxMissedFrames(), tc.pathSampleMs(), tc.maxPathSamples());
         for (CaptureSettings cs : cameras.values()) {
             double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());

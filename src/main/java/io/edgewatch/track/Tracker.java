@@ -120,7 +120,7 @@ public final class Tracker {
                 freeIndex.add(j);
             }
         }
-        int[] a = associate(candidates, free, gate, settings.matchBuffer());
+        int[] a = associate(candidates, free, gate, settings.matchBuffer(), settings.matchBufferGrowth());
         for (int c = 0; c < candidates.size(); c++) {
             if (a[c] >= 0) {
                 matched[candidateIndex.get(c)] = true;
@@ -183,11 +183,12 @@ public final class Tracker {
 
     /**
      * Optimal assignment of detections to tracks on cost {@code 1 - BIoU}, the IoU of both boxes enlarged by
-     * {@code buffer}; pairs of different labels or with BIoU below {@code gate} are never matched.
+     * {@code buffer * (1 + growth * missedFrames)} (at most {@link #MAX_BUFFER}); pairs of different labels or with
+     * BIoU below {@code gate} are never matched.
      *
      * @return per track the index of its detection, or -1
      */
-    static int[] associate(List<Track> tracks, List<Detection> detections, double gate, double buffer) {
+    static int[] associate(List<Track> tracks, List<Detection> detections, double gate, double buffer, double growth) {
         int n = tracks.size();
         int[] result = new int[n];
         java.util.Arrays.fill(result, -1);
@@ -199,7 +200,9 @@ public final class Tracker {
             Track t = tracks.get(i);
             for (int j = 0; j < detections.size(); j++) {
                 Detection d = detections.get(j);
-                double iou = d.label().equals(t.label()) ? t.box().buffered(buffer).iou(d.box().buffered(buffer)) : 0;
+                // the buffer widens while a track goes unmatched, as its predicted position grows less certain
+                double b = Math.min(MAX_BUFFER, buffer * (1 + growth * t.missed()));
+                double iou = d.label().equals(t.label()) ? t.box().buffered(b).iou(d.box().buffered(b)) : 0;
                 cost[i][j] = iou >= gate ? 1 - iou : GATED;
             }
         }
@@ -211,6 +214,9 @@ public final class Tracker {
         }
         return result;
     }
+
+    /** Upper bound of the widened buffer: a box is never enlarged by more than twice its size per side. */
+    static final double MAX_BUFFER = 2.0;
 
     /** Cost of a pair outside the gate: larger than any sum of valid costs, so it is chosen only when forced. */
     private static final double GATED = 1e3;

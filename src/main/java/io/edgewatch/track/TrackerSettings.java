@@ -8,6 +8,8 @@ package io.edgewatch.track;
  * @param matchBuffer      association compares boxes enlarged by this fraction of their width and height on each
  *                         side (buffered IoU, C-BIoU, Yang et al. 2023, arXiv 2211.14317), so a small box that moves
  *                         more than its own width between analysed frames still overlaps its track; 0 = plain IoU
+ * @param matchBufferGrowth the buffer of a track that missed {@code k} frames is {@code matchBuffer * (1 + growth * k)}
+ *                         (capped at 2): the longer a person is hidden, the wider the area where they may reappear
  * @param duplicateIou     an unmatched confident detection whose IoU with a detection matched in the same frame is at
  *                         least this (0..1) is a duplicate box of the same object and starts no track
  * @param minHits          consecutive matched frames before a track is confirmed (published), &gt;= 1
@@ -15,7 +17,7 @@ package io.edgewatch.track;
  * @param pathSampleMs     minimum interval between path samples, ms
  * @param maxPathSamples   cap on stored path samples per track; older samples are thinned, first and last kept
  */
-public record TrackerSettings(double minIou, double weakMinIou, double matchBuffer, double duplicateIou, int minHits, int maxMissedFrames, long pathSampleMs, int maxPathSamples) {
+public record TrackerSettings(double minIou, double weakMinIou, double matchBuffer, double matchBufferGrowth, double duplicateIou, int minHits, int maxMissedFrames, long pathSampleMs, int maxPathSamples) {
     public TrackerSettings {
         if (!(minIou > 0 && minIou < 1)) {
             throw new IllegalArgumentException("minIou must be in (0,1), was " + minIou);
@@ -25,6 +27,9 @@ public record TrackerSettings(double minIou, double weakMinIou, double matchBuff
         }
         if (matchBuffer < 0 || matchBuffer > 2) {
             throw new IllegalArgumentException("matchBuffer must be 0..2, was " + matchBuffer);
+        }
+        if (matchBufferGrowth < 0 || matchBufferGrowth > 10) {
+            throw new IllegalArgumentException("matchBufferGrowth must be 0..10, was " + matchBufferGrowth);
         }
         if (!(duplicateIou > 0 && duplicateIou <= 1)) {
             throw new IllegalArgumentException("duplicateIou must be in (0,1], was " + duplicateIou);
@@ -41,10 +46,10 @@ public record TrackerSettings(double minIou, double weakMinIou, double matchBuff
     }
 
     /**
-     * IoU 0.3 (0.5 for weak detections) on boxes buffered by 0.5, duplicates at IoU 0.45, 3 hits, 15 missed frames, a
+     * IoU 0.3 (0.5 for weak detections) on boxes buffered by 0.5 (growing by 1.0 per missed frame), duplicates at IoU 0.45, 3 hits, 15 missed frames, a
      * path sample every 500 ms, at most 32 samples.
      */
     public static TrackerSettings defaults() {
-        return new TrackerSettings(0.3, 0.5, 0.5, 0.45, 3, 15, 500, 32);
+        return new TrackerSettings(0.3, 0.5, 0.5, 1.0, 0.45, 3, 15, 500, 32);
     }
 }

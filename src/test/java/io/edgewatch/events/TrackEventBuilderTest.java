@@ -15,7 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TrackEventBuilderTest {
-    private static final TrackerSettings TS = new TrackerSettings(0.3, 0.5, 0.0, 0.45, 3, 2, 500, 4);
+    private static final TrackerSettings TS = new TrackerSettings(0.3, 0.5, 0.0, 0.0, 0.45, 3, 2, 500, 4);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static Detection person(double cx) {

@@ -9,7 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TrackerTest {
-    private static final TrackerSettings S = new TrackerSettings(0.3, 0.5, 0.0, 0.45, 3, 2, 0, 8);
+    private static final TrackerSettings S = new TrackerSettings(0.3, 0.5, 0.0, 0.0, 0.45, 3, 2, 0, 8);
 
     private static Detection person(double cx, double cy, double score) {
         return new Detection(0, "person", score, BoxNorm.ofCenter(cx, cy, 0.05, 0.15));
@@ -107,6 +107,27 @@ class TrackerTest {
         t.update(List.of(main), 0, 0);
         t.update(List.of(main, dup), 1, 100);
         assertThat(t.all()).hasSize(1);
+    }
+
+    @Test
+    void widenedBufferReacquiresAPersonWhoReappearsFurtherAway() {
+        // box 0.05 x 0.15; after 2 missed frames the person reappears 0.09 to the right (stood still before, so
+        // the prediction stays put): plain IoU 0, buffer 0.5 alone gives BIoU 0.05 < 0.3, buffer 0.5 x (1 + 1.0 x 2) = 1.5 gives 0.38
+        for (double growth : new double[]{0.0, 1.0}) {
+            Tracker t = new Tracker(new TrackerSettings(0.3, 0.5, 0.5, growth, 0.45, 3, 5, 0, 8), "c");
+            for (int i = 0; i < 3; i++) {
+                t.update(List.of(person(0.5, 0.5, 0.9)), i, i * 100L);
+            }
+            t.update(List.of(), 3, 300);
+            t.update(List.of(), 4, 400);
+            t.update(List.of(person(0.59, 0.5, 0.9)), 5, 500);
+            if (growth == 0.0) {
+                assertThat(t.all()).extracting(Track::id).containsExactly("c-1", "c-2");
+            } else {
+                assertThat(t.all()).extracting(Track::id).containsExactly("c-1");
+                assertThat(t.all().get(0).missed()).isZero();
+            }
+        }
     }
 
     @Test
