@@ -195,7 +195,7 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node) {
     return kTfLiteOk;
 }
 
-static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *delegate) {
+__attribute__((unused)) static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *delegate) {
     DelegateData *d = delegate->data_;
     TfLiteIntArray *plan;
     if (ctx->GetExecutionPlan(ctx, &plan) != kTfLiteOk) return kTfLiteError;
@@ -229,7 +229,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *delegat
     return s;
 }
 
-static bool parse_ops(DelegateData *d, const char *value) {
+__attribute__((unused)) static bool parse_ops(DelegateData *d, const char *value) {
     d->claim_concat = d->claim_add = false;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", value);

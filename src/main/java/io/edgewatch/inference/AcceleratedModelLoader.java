@@ -82,6 +82,12 @@ public final class AcceleratedModelLoader {
 
     private LoadedModel loadCpu(ModelManifest manifest, DelegateSpec spec, String reason, boolean fallback, List<String> messages,
                                 boolean measure) {
+        return loadCpu(manifest, spec, reason, fallback, messages, measure,
+                GoldenResult.skipped(fallback ? "delegate not applied" : "no delegate configured"));
+    }
+
+    private LoadedModel loadCpu(ModelManifest manifest, DelegateSpec spec, String reason, boolean fallback, List<String> messages,
+                                boolean measure, GoldenResult golden) {
         InterpreterOptions opts = spec.cpuOptions();
         TfliteModel model;
         String why = reason;
@@ -104,7 +110,7 @@ public final class AcceleratedModelLoader {
             GraphDelegation g = model.graphDelegation();
             DelegateReport r = new DelegateReport(manifest.id(), spec.mode().name().toLowerCase(Locale.ROOT), spec.library().orElse(null),
                     target, false, why, fallback, 0, g.nodesTotal(), 0, g.otherDelegatedNodes(), warm, steady,
-                    measure ? steady : -1, -1, GoldenResult.skipped("no delegate"), messages, model.inputs(), model.outputs(),
+                    measure ? steady : -1, -1, golden, messages, model.inputs(), model.outputs(),
                     model.manifest().modelPath().toString());
             return new LoadedModel(model, r);
         } catch (RuntimeException e) {
@@ -114,11 +120,16 @@ public final class AcceleratedModelLoader {
     }
 
     private LoadedModel fallback(ModelManifest manifest, DelegateSpec spec, String reason, List<String> messages, boolean measure) {
+        return fallback(manifest, spec, reason, messages, measure, GoldenResult.skipped("delegate not applied"));
+    }
+
+    private LoadedModel fallback(ModelManifest manifest, DelegateSpec spec, String reason, List<String> messages, boolean measure,
+                                 GoldenResult golden) {
         if (spec.fallback() == FallbackPolicy.FAIL) {
             throw new DelegateException("model " + manifest.id() + ": " + reason + "; fallback policy is 'fail', so the model is not started");
         }
         LOG.warnf("model %s: %s; FALLING BACK TO THE CPU (fallback policy 'cpu')", manifest.id(), reason);
-        return loadCpu(manifest, spec, reason, true, messages, measure);
+        return loadCpu(manifest, spec, reason, true, messages, measure, golden);
     }
 
     private LoadedModel loadExternal(ModelManifest manifest, DelegateSpec spec, boolean startUp) {
@@ -176,7 +187,7 @@ public final class AcceleratedModelLoader {
                     ref = null;
                     return fallback(manifest, spec, String.format(Locale.ROOT,
                             "golden check failed: delegate %s differs from the CPU in %d of %d output elements (max |diff| %.4g; %s)",
-                            lib, cmp.mismatches(), cmp.elementsCompared(), cmp.maxAbsDiff(), cmp.detail()), messages, true);
+                            lib, cmp.mismatches(), cmp.elementsCompared(), cmp.maxAbsDiff(), cmp.detail()), messages, true, cmp);
                 }
                 cpuMs = median(ref, spec.measureInvokes());
             }

@@ -154,6 +154,9 @@ public final class TfliteModel implements AutoCloseable {
                 interpreter.close();
                 resolver.close();
                 fb.close();
+                if (customOps.contains(EdgeTpuModelException.CUSTOM_OP)) {
+                    throw edgeTpuNotTaken(file, delegate);
+                }
                 throw new DelegateException("model file " + file + ": delegate " + delegate.library() + " could not be applied (TfLiteStatus "
                         + ds + (ds == 2 ? " kTfLiteDelegateError" : "") + "; see the TensorFlow Lite message above)"
                         + (delegate.pluginMessages().isEmpty() ? "" : ": " + String.join("; ", delegate.pluginMessages())));
@@ -163,10 +166,8 @@ public final class TfliteModel implements AutoCloseable {
             interpreter.close();
             resolver.close();
             fb.close();
-            if (customOps.contains(EdgeTpuModelException.CUSTOM_OP)) {
-                throw new DelegateException("model file " + file + ": compiled for the Edge TPU (custom op " + EdgeTpuModelException.CUSTOM_OP
-                        + "), but delegate " + delegate.library() + " did not take that op: configure the Edge TPU delegate"
-                        + " (libedgetpu.so.1) or name a CPU model instead");
+            if (customOps.contains(EdgeTpuModelException.CUSTOM_OP) && delegate != null) {
+                throw edgeTpuNotTaken(file, delegate);
             }
             String msg = "model file " + file + ": AllocateTensors failed (see the TensorFlow Lite message above"
                     + (delegate != null ? "; with delegate " + delegate.library() : "; a model compiled for an accelerator needs its delegate") + ")";
@@ -176,6 +177,12 @@ public final class TfliteModel implements AutoCloseable {
         LOG.debugf("loaded %s: inputs %s outputs %s, %d threads, %s%s", file, m.inputs, m.outputs, options.threads(), options.acceleration(),
                 delegate == null ? "" : ", delegate " + delegate.library());
         return m;
+    }
+
+    private static DelegateException edgeTpuNotTaken(Path file, ExternalDelegate delegate) {
+        return new DelegateException("model file " + file + " is compiled for the Edge TPU (custom op " + EdgeTpuModelException.CUSTOM_OP
+                + "), but delegate " + delegate.library() + " did not take that op: configure the Edge TPU delegate"
+                + " (libedgetpu.so.1) or name a CPU model instead");
     }
 
     /** Names of the custom ops (registration {@code custom_name}) of the primary subgraph's nodes. */

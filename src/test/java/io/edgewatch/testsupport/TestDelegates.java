@@ -32,9 +32,9 @@ public final class TestDelegates {
         return build("libew_failcreate_delegate.so", "test_delegate.c", "-DEW_FAIL_CREATE", "-DEW_PLUGIN_NAME=\"ew_failcreate_delegate\"");
     }
 
-    /** Correct, but its first invoke sleeps {@code 3000} ms (a slow NPU graph compile); option first_invoke_delay_ms changes it. */
+    /** Correct, but its first invoke sleeps {@code 2000} ms (a slow NPU graph compile); option first_invoke_delay_ms changes it. */
     public static Path slowFirstInvoke() {
-        return build("libew_slow_delegate.so", "test_delegate.c", "-DEW_FIRST_INVOKE_DELAY_MS=3000", "-DEW_PLUGIN_NAME=\"ew_slow_delegate\"");
+        return build("libew_slow_delegate.so", "test_delegate.c", "-DEW_FIRST_INVOKE_DELAY_MS=2000", "-DEW_PLUGIN_NAME=\"ew_slow_delegate\"");
     }
 
     /** A shared library without the plugin symbols. */
@@ -51,9 +51,12 @@ public final class TestDelegates {
         Path root = TestPaths.projectRoot();
         Path src = root.resolve("native").resolve(source);
         Path out = root.resolve("target/test-delegates").resolve(lib);
+        Path flags = out.resolveSibling(lib + ".flags");
+        String wanted = String.join(" ", defines);
         try {
             if (Files.exists(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) >= 0
-                    && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(root.resolve("native/tflite_min.h"))) >= 0) {
+                    && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(root.resolve("native/tflite_min.h"))) >= 0
+                    && Files.exists(flags) && Files.readString(flags).equals(wanted)) {
                 return out;
             }
             Files.createDirectories(out.getParent());
@@ -66,6 +69,7 @@ public final class TestDelegates {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("gcc failed for " + src + " (gcc is in .ci/run's package list): " + String.join(" ", cmd) + "\n" + log);
             }
+            Files.writeString(flags, wanted);
             return out;
         } catch (IOException e) {
             throw new IllegalStateException("cannot compile " + src + " with gcc: " + e.getMessage(), e);
