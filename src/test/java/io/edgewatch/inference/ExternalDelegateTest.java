@@ -194,6 +194,26 @@ class ExternalDelegateTest {
     }
 
     @Test
+    void furtherInterpretersAreLoadedAsDecidedWithTheirOwnDelegate() {
+        ModelManifest face = DelegateTestModels.faceDetector(tmp);
+        DelegateSpec spec = DelegateTestModels.external(TestDelegates.correct(), opts(), FallbackPolicy.FAIL);
+        java.util.List<String> warmed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AcceleratedModelLoader tracking = new AcceleratedModelLoader(DelegateTestModels.MAPPER, (model, target) -> {
+            warmed.add(model + "@" + target);
+            return (ms, ok) -> { };
+        });
+        try (LoadedModel first = tracking.load(face, spec);
+             LoadedModel camera = tracking.loadAsDecided(face, spec, first.report())) {
+            assertThat(camera.model().delegate()).isNotNull();
+            assertThat(camera.model().delegate().address()).isNotEqualTo(first.model().delegate().address());
+            assertThat(camera.report().nodesDelegated()).isEqualTo(2);
+            assertThat(camera.report().golden().status()).isEqualTo("skipped");
+            assertThat(warmed).containsExactly("blazeface-short-range-test@delegate:" + TestDelegates.correct(),
+                    "blazeface-short-range-test@delegate:" + TestDelegates.correct());
+        }
+    }
+
+    @Test
     void cpuModesReportXnnpackCoverage() {
         ModelManifest face = DelegateTestModels.faceDetector(tmp);
         try (LoadedModel x = loader.load(face, DelegateSpec.cpuOnly(Acceleration.XNNPACK, 2));
