@@ -9,13 +9,20 @@ import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.OpResolver;
+import org.bytedeco.tensorflowlite.RegistrationNodePair;
+import org.bytedeco.tensorflowlite.TfLiteDelegate;
+import org.bytedeco.tensorflowlite.TfLiteDelegateParams;
+import org.bytedeco.tensorflowlite.TfLiteNode;
+import org.bytedeco.tensorflowlite.TfLiteRegistration;
 import org.bytedeco.tensorflowlite.TfLiteIntArray;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One TensorFlow Lite model on the C++ {@code Interpreter} (Bytedeco preset). The file is checked by
@@ -35,13 +42,17 @@ public final class TfliteModel implements AutoCloseable {
     private final Interpreter interpreter;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final ExternalDelegate delegate;
+    private final boolean needsEdgeTpu;
     private long invokes;
     private double lastInvokeMs;
     private double firstInvokeMs = -1;
 
     private TfliteModel(ModelManifest manifest, InterpreterOptions options, FlatBufferModel flatBuffer,
-                        OpResolver resolver, Interpreter interpreter) {
+                        OpResolver resolver, Interpreter interpreter, ExternalDelegate delegate) {
         this.manifest = manifest;
+        this.delegate = delegate;
+        this.needsEdgeTpu = customOps(interpreter).contains(EdgeTpuModelException.CUSTOM_OP);
         this.options = options;
         this.flatBuffer = flatBuffer;
         this.resolver = resolver;
@@ -57,10 +68,34 @@ public final class TfliteModel implements AutoCloseable {
      * @throws ModelException naming the file when any check or native step fails
      */
     public static TfliteModel load(ModelManifest manifest, InterpreterOptions options) {
+        return load(manifest, options, null);
+    }
+
+    /**
+     * Like {@link #load(ModelManifest, InterpreterOptions)}, with an external delegate applied to the graph with
+     * {@code Interpreter.ModifyGraphWithDelegate} before tensors are allocated. The model takes ownership of the
+     * delegate: {@link #close()} destroys it after the interpreter, and so does a failed load.
+     *
+     * @param delegate created by {@link ExternalDelegateLoader}, or null for none
+     * @throws EdgeTpuModelException when the model needs the Edge TPU delegate and none is applied
+     * @throws DelegateException     when the delegate cannot be applied or the delegated graph cannot be allocated
+     * @throws ModelException        naming the file when any other check or native step fails
+     */
+    public static TfliteModel load(ModelManifest manifest, InterpreterOptions options, ExternalDelegate delegate) {
         Path file = manifest.modelPath();
-        ModelFileVerifier.verify(file, manifest.sha256(), manifest.sizeBytes());
-        TfliteModel model = open(file, manifest, options);
-        model.checkInput();
+        try {
+            ModelFileVerifier.verify(file, manifest.sha256(), manifest.sizeBytes());
+        } catch (RuntimeException e) {
+            closeQuietly(delegate);
+            throw e;
+        }
+        TfliteModel model = open(file, manifest, options, delegate);
+        try {
+            model.checkInput();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         return model;
     }
 
@@ -70,10 +105,25 @@ public final class TfliteModel implements AutoCloseable {
      */
     public static TfliteModel loadUnpinned(Path file, InterpreterOptions options) {
         ModelFileVerifier.verify(file, null, -1);
-        return open(file, null, options);
+        return open(file, null, options, null);
     }
 
-    private static TfliteModel open(Path file, ModelManifest manifest, InterpreterOptions options) {
+    private static void closeQuietly(ExternalDelegate delegate) {
+        if (delegate != null) {
+            delegate.close();
+        }
+    }
+
+    private static TfliteModel open(Path file, ModelManifest manifest, InterpreterOptions options, ExternalDelegate delegate) {
+        try {
+            return openUnsafe(file, manifest, options, delegate);
+        } catch (RuntimeException e) {
+            closeQuietly(delegate);
+            throw e;
+        }
+    }
+
+    private static TfliteModel openUnsafe(Path file, ModelManifest manifest, InterpreterOptions options, ExternalDelegate delegate) {
         Loader.load(org.bytedeco.tensorflowlite.global.tensorflowlite.class);
         FlatBufferModel fb = FlatBufferModel.VerifyAndBuildFromFile(file.toString());
         if (fb == null || fb.isNull()) {
@@ -91,15 +141,119 @@ public final class TfliteModel implements AutoCloseable {
             throw new ModelException("model file " + file + ": TensorFlow Lite could not build an interpreter (status " + status
                     + "; unsupported or custom ops such as edgetpu-custom-op need their delegate)");
         }
+        Set<String> customOps = customOps(interpreter);
+        if (customOps.contains(EdgeTpuModelException.CUSTOM_OP) && delegate == null) {
+            interpreter.close();
+            resolver.close();
+            fb.close();
+            throw new EdgeTpuModelException(file, manifest == null ? file.getFileName().toString() : manifest.id());
+        }
+        if (delegate != null) {
+            int ds = interpreter.ModifyGraphWithDelegate(delegate.tfliteDelegate());
+            if (ds != 0) {
+                interpreter.close();
+                resolver.close();
+                fb.close();
+                if (customOps.contains(EdgeTpuModelException.CUSTOM_OP)) {
+                    throw edgeTpuNotTaken(file, delegate);
+                }
+                throw new DelegateException("model file " + file + ": delegate " + delegate.library() + " could not be applied (TfLiteStatus "
+                        + ds + (ds == 2 ? " kTfLiteDelegateError" : "") + "; see the TensorFlow Lite message above)"
+                        + (delegate.pluginMessages().isEmpty() ? "" : ": " + String.join("; ", delegate.pluginMessages())));
+            }
+        }
         if (interpreter.AllocateTensors() != 0) {
             interpreter.close();
+            resolver.close();
             fb.close();
-            throw new ModelException("model file " + file + ": AllocateTensors failed (see the TensorFlow Lite message above;"
-                    + " a model compiled for an accelerator needs its delegate)");
+            if (customOps.contains(EdgeTpuModelException.CUSTOM_OP) && delegate != null) {
+                throw edgeTpuNotTaken(file, delegate);
+            }
+            String msg = "model file " + file + ": AllocateTensors failed (see the TensorFlow Lite message above"
+                    + (delegate != null ? "; with delegate " + delegate.library() : "; a model compiled for an accelerator needs its delegate") + ")";
+            throw delegate != null ? new DelegateException(msg) : new ModelException(msg);
         }
-        TfliteModel m = new TfliteModel(manifest, options, fb, resolver, interpreter);
-        LOG.debugf("loaded %s: inputs %s outputs %s, %d threads, %s", file, m.inputs, m.outputs, options.threads(), options.acceleration());
+        TfliteModel m = new TfliteModel(manifest, options, fb, resolver, interpreter, delegate);
+        LOG.debugf("loaded %s: inputs %s outputs %s, %d threads, %s%s", file, m.inputs, m.outputs, options.threads(), options.acceleration(),
+                delegate == null ? "" : ", delegate " + delegate.library());
         return m;
+    }
+
+    private static DelegateException edgeTpuNotTaken(Path file, ExternalDelegate delegate) {
+        return new DelegateException("model file " + file + " is compiled for the Edge TPU (custom op " + EdgeTpuModelException.CUSTOM_OP
+                + "), but delegate " + delegate.library() + " did not take that op: configure the Edge TPU delegate"
+                + " (libedgetpu.so.1) or name a CPU model instead");
+    }
+
+    /** Names of the custom ops (registration {@code custom_name}) of the primary subgraph's nodes. */
+    private static Set<String> customOps(Interpreter interpreter) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < interpreter.nodes_size(); i++) {
+            RegistrationNodePair p = interpreter.node_and_registration(i);
+            if (p == null || p.isNull()) {
+                continue;
+            }
+            TfLiteRegistration reg = p.second();
+            BytePointer name = reg == null || reg.isNull() ? null : reg.custom_name();
+            if (name != null && !name.isNull()) {
+                names.add(name.getString());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * How the primary subgraph is executed: nodes of the original graph, and the nodes and partitions each
+     * delegate took over. Walks {@code execution_plan()}: a delegate kernel node has
+     * {@code builtin_code == kTfLiteBuiltinDelegate} (51) and its {@code TfLiteDelegateParams} (the node's
+     * {@code builtin_data}) lists {@code nodes_to_replace}.
+     */
+    public GraphDelegation graphDelegation() {
+        long delegateAddress = delegate == null ? 0 : delegate.address();
+        int kernelNodes = 0;
+        for (int i = 0; i < interpreter.nodes_size(); i++) {
+            TfLiteRegistration reg = interpreter.node_and_registration(i).second();
+            if (reg.builtin_code() == BUILTIN_DELEGATE) {
+                kernelNodes++;
+            }
+        }
+        int total = (int) interpreter.nodes_size() - kernelNodes;
+        org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
+        long n = plan.limit() - plan.position();
+        int ext = 0;
+        int extPartitions = 0;
+        int other = 0;
+        int otherPartitions = 0;
+        for (int k = 0; k < n; k++) {
+            RegistrationNodePair p = interpreter.node_and_registration(plan.get(k));
+            if (p.second().builtin_code() != BUILTIN_DELEGATE) {
+                continue;
+            }
+            TfLiteNode node = p.first();
+            int replaced = new TfLiteDelegateParams(node.builtin_data()).nodes_to_replace().size();
+            TfLiteDelegate owner = node.delegate();
+            if (delegateAddress != 0 && owner != null && owner.address() == delegateAddress) {
+                ext += replaced;
+                extPartitions++;
+            } else {
+                other += replaced;
+                otherPartitions++;
+            }
+        }
+        return new GraphDelegation(total, (int) n, ext, extPartitions, other, otherPartitions);
+    }
+
+    /** {@code kTfLiteBuiltinDelegate}: the builtin code of a delegate kernel node (TFLite schema BuiltinOperator). */
+    static final int BUILTIN_DELEGATE = 51;
+
+    /** True when the graph contains the Edge TPU custom op (so it runs only with the Edge TPU delegate). */
+    public boolean needsEdgeTpu() {
+        return needsEdgeTpu;
+    }
+
+    /** The external delegate applied to this model, or null. */
+    public ExternalDelegate delegate() {
+        return delegate;
     }
 
     private void checkInput() {
@@ -265,10 +419,12 @@ public final class TfliteModel implements AutoCloseable {
         return interpreter;
     }
 
+    /** Closes the interpreter, then destroys the external delegate (which must outlive the interpreter). */
     @Override
     public void close() {
         interpreter.close();
         resolver.close();
         flatBuffer.close();
+        closeQuietly(delegate);
     }
 }

@@ -5,6 +5,7 @@ import io.edgewatch.capture.CaptureSettings;
 import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.LatestFrameSlot;
+import io.edgewatch.config.DelegatesConfig;
 import io.edgewatch.config.EdgewatchConfig;
 import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.detect.ObjectDetector;
@@ -13,10 +14,12 @@ import io.edgewatch.events.EventPublisher;
 import io.edgewatch.events.EventSink;
 import io.edgewatch.events.StdoutEventSink;
 import io.edgewatch.events.TrackEventBuilder;
+import io.edgewatch.health.ModelStatusBoard;
+import io.edgewatch.inference.AcceleratedModelLoader;
 import io.edgewatch.inference.Acceleration;
-import io.edgewatch.inference.InterpreterOptions;
+import io.edgewatch.inference.DelegateSpec;
+import io.edgewatch.inference.LoadedModel;
 import io.edgewatch.inference.ModelManifest;
-import io.edgewatch.inference.TfliteModel;
 import io.edgewatch.mqtt.MqttEventSink;
 import io.edgewatch.mqtt.MqttSettings;
 import io.edgewatch.track.Tracker;
@@ -47,6 +50,8 @@ public class Agent {
     private final EdgewatchConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final DelegatesConfig delegates;
+    private final ModelStatusBoard modelStatus;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
     private volatile EventSink sink;
     private volatile EventPublisher publisher;
@@ -55,8 +60,10 @@ public class Agent {
 
     private final jakarta.enterprise.event.Event<AgentStarted> started;
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry,
-                 jakarta.enterprise.event.Event<AgentStarted> started) {
+    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry, DelegatesConfig delegates,
+                 ModelStatusBoard modelStatus, jakarta.enterprise.event.Event<AgentStarted> started) {
+        this.delegates = delegates;
+        this.modelStatus = modelStatus;
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
@@ -96,12 +103,15 @@ public class Agent {
             }
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
-        InterpreterOptions opts = new InterpreterOptions(config.detector().threads(),
+        DelegateSpec spec = delegates.specFor(manifest.id(), config.detector().threads(),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
+        AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, modelStatus);
         DetectionFilter filter = new DetectionFilter(new HashSet<>(config.detector().labels()), config.detector().minScore(),
                 config.detector().minScoreByLabel(), config.detector().weakScore());
-        // load once up front so that a bad model stops start-up with its message before any thread starts
-        new ObjectDetector(TfliteModel.load(manifest, opts), filter).close();
+        // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
+        // stops start-up with its message before any thread starts; cameras then load as decided here
+        LoadedModel checked = loader.load(manifest, spec);
+        new ObjectDetector(checked.model(), filter).close();
 
         sink = createSink(req.mqttUrl());
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
@@ -113,7 +123,7 @@ public class Agent {
             double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
             CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats(cs.cameraId()), req.maxFrames());
-            ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
+            ObjectDetector detector = new ObjectDetector(loader.loadAsDecided(manifest, spec, checked.report()).model(), filter);
             CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detector,
                     new Tracker(ts, runId + "-" + cs.cameraId()),
                     new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
