@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /** The {@code edgewatch} command line: {@code run} starts the agent, {@code bench} measures the pipeline. */
 @TopCommand
-@CommandLine.Command(name = "edgewatch", mixinStandardHelpOptions = true, version = "edgewatch 0.1.0",
+@CommandLine.Command(name = "edgewatch", mixinStandardHelpOptions = true, version = "edgewatch 0.1.0-SNAPSHOT",
         description = "On-device video analytics agent: detects and tracks objects, publishes metadata events over MQTT.",
         subcommands = {RunCommand.class, BenchCommand.class, ModelsCommand.class})
 public class EdgewatchCommand {

@@ -3,7 +3,6 @@ package io.edgewatch.cli;
 import io.edgewatch.inference.ModelException;
 import io.edgewatch.pipeline.Agent;
 import io.edgewatch.pipeline.RunRequest;
-import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
 import java.util.Optional;
@@ -17,8 +16,6 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the agent. Events go to MQTT, or as JSON lines to standard output when no broker is configured.")
 public class RunCommand implements Callable<Integer> {
-    private static final Logger LOG = Logger.getLogger(RunCommand.class);
-
     @CommandLine.Option(names = "--source", description = "File path, rtsp:// URL or /dev/videoN; replaces the configured cameras.")
     String source;
 
@@ -31,6 +28,10 @@ public class RunCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--max-frames", defaultValue = "0", description = "Stop each camera after N frames (0 = no limit).")
     long maxFrames;
 
+    @CommandLine.Option(names = "--replay-speed", defaultValue = "0",
+            description = "File --source only: 0 = analyse every frame as fast as possible (default), 1 = at the file's frame rate (latest frame wins), 2 = twice as fast ...")
+    double replaySpeed;
+
     private final Agent agent;
 
     public RunCommand(Agent agent) {
@@ -42,10 +43,12 @@ public class RunCommand implements Callable<Integer> {
         if (maxFrames < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--max-frames must be >= 0, was " + maxFrames);
         }
+        if (replaySpeed < 0 || replaySpeed > 100) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--replay-speed must be 0..100, was " + replaySpeed);
+        }
         try {
-            agent.start(new RunRequest(Optional.ofNullable(source), camera, Optional.ofNullable(mqttUrl), maxFrames));
+            agent.start(new RunRequest(Optional.ofNullable(source), camera, Optional.ofNullable(mqttUrl), maxFrames, replaySpeed));
         } catch (ModelException | IllegalArgumentException e) {
-            LOG.error(e.getMessage());
             System.err.println("edgewatch: " + e.getMessage());
             return 2;
         }

@@ -67,7 +67,8 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param hits       frames in which the object was detected
      * @param path       sampled centre positions, oldest first
      * @param lastBoxNorm last filtered box, normalized
-     * @param reason     {@code lost} (left the view) or {@code stream-end}
+     * @param reason     {@code lost} (not seen for max-missed-frames), {@code stream-end} (the source ended or the frame
+     *                   limit was reached) or {@code shutdown} (the agent was stopped)
      */
     @RegisterForReflection
     public record Summary(String startTime, String endTime, long durationMs, double topScore, int hits,

@@ -22,6 +22,10 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
                            Optional<Path> passwordFile, Optional<Path> caFile, Optional<Path> certFile,
                            Optional<Path> keyFile, int qos, int keepAliveS, String availabilityTopic) {
     public MqttSettings {
+        if (url == null || !url.matches("(?i)(tcp|ssl|ws|wss)://.+")) {
+            throw new IllegalArgumentException("MQTT broker URL '" + url + "' must start with tcp://, ssl://, ws:// or wss://"
+                    + " (e.g. tcp://localhost:1883)");
+        }
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("edgewatch.mqtt.qos must be 0, 1 or 2, was " + qos);
         }

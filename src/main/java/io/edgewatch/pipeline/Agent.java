@@ -81,7 +81,9 @@ public class Agent {
         Map<String, EdgewatchConfig.Camera> configured = config.cameras();
         Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
         if (req.source().isPresent()) {
-            CaptureSettings single = CaptureSettings.defaults(req.cameraId(), req.source().get());
+            CaptureSettings d = CaptureSettings.defaults(req.cameraId(), req.source().get());
+            CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
+                    d.readTimeoutMs(), d.reconnectMinMs(), d.reconnectMaxMs(), req.replaySpeed());
             if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
                 throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
             }

@@ -65,20 +65,26 @@ public final class CameraPipeline implements Runnable {
         this.events = events;
         this.publisher = publisher;
         this.expectedFps = expectedFps;
-        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke latency")
+        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke latency per frame")
                 .tag("camera", cameraId).tag("model", detector.model().name()).publishPercentileHistogram()
                 .register(registry);
         this.frameTimer = Timer.builder("edgewatch.pipeline.frame.latency").description("Pre-process to publish, per frame")
                 .tag("camera", cameraId).publishPercentileHistogram().register(registry);
-        this.eventsCounter = Counter.builder("edgewatch.events.published").tag("camera", cameraId).register(registry);
-        this.detectionsSummary = DistributionSummary.builder("edgewatch.detections.per.frame").tag("camera", cameraId).register(registry);
-        registry.gauge("edgewatch.capture.fps", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), capture.stats(), CaptureStats::fps);
-        registry.gauge("edgewatch.process.fps", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), this, CameraPipeline::processFps);
-        registry.gauge("edgewatch.tracks.active", List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId)), this, CameraPipeline::activeTracks);
+        this.eventsCounter = Counter.builder("edgewatch.events.published").description("Track events handed to the publisher")
+                .tag("camera", cameraId).register(registry);
+        this.detectionsSummary = DistributionSummary.builder("edgewatch.detections.per.frame")
+                .description("Detections (confident and weak) per analysed frame").tag("camera", cameraId).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("edgewatch.capture.fps", capture.stats(), CaptureStats::fps)
+                .description("Frames per second received from the camera").tag("camera", cameraId).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("edgewatch.process.fps", this, CameraPipeline::processFps)
+                .description("Frames per second analysed").tag("camera", cameraId).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("edgewatch.tracks.active", this, CameraPipeline::activeTracks)
+                .description("Confirmed tracks currently alive").tag("camera", cameraId).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
+                .description("Frames replaced before analysis because a newer one arrived (latest frame wins)")
                 .tag("camera", cameraId).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
-                .tag("camera", cameraId).register(registry);
+                .description("Frames decoded from the camera").tag("camera", cameraId).register(registry);
     }
 
     /**
@@ -115,11 +121,15 @@ public final class CameraPipeline implements Runnable {
         return st;
     }
 
-    /** Publishes {@code end} for every open track (reason {@code stream-end}). */
-    public void flush() {
+    /**
+     * Publishes {@code end} for every open track.
+     *
+     * @param reason {@code stream-end} (the source ended or the frame limit was reached) or {@code shutdown}
+     */
+    public void flush(String reason) {
         var ended = tracker.flush();
         publisher.publish(events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
-                lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, "stream-end"));
+                lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, reason));
         activeTracks = 0;
     }
 
@@ -155,7 +165,7 @@ public final class CameraPipeline implements Runnable {
             capture.stop();
         } finally {
             try {
-                flush();
+                flush(stopped ? "shutdown" : "stream-end");
             } catch (RuntimeException e) {
                 LOG.errorf(e, "camera %s: could not end open tracks", cameraId);
             }
