@@ -10,7 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * The quality gate before embedding: minimum face size in pixels, sharpness (variance of the Laplacian of the
- * aligned grey face, Pech-Pacheco et al. 2000), frontal pose from keypoint geometry (nose offset from the eye
+ * aligned grey face resampled to the face's own size in the frame, Pech-Pacheco et al. 2000), frontal pose from keypoint geometry (nose offset from the eye
  * midpoint along the eye line, divided by the eye distance: 0 frontal, about ±0.5 at a profile), and a grayscale/IR
  * flag (mean absolute difference between the colour channels of the aligned face below 2 levels). Thread-safe.
  *
@@ -43,9 +43,13 @@ public record FaceQuality(double minFacePx, double minBlurVariance, double maxYa
         double facePx = Math.min(face.widthPx(), face.heightPx());
         double blur;
         double colour;
-        try (Mat gray = new Mat(); Mat lap = new Mat(); Mat mean = new Mat(); Mat std = new Mat()) {
+        try (Mat gray = new Mat(); Mat native_ = new Mat(); Mat lap = new Mat(); Mat mean = new Mat(); Mat std = new Mat()) {
             cvtColor(aligned, gray, COLOR_BGR2GRAY);
-            Laplacian(gray, lap, CV_64F);
+            // measured at the face's own resolution: an up-sampled small face would look blurred by construction
+            int side = (int) Math.max(24, Math.min(aligned.cols(), Math.round(facePx)));
+            org.bytedeco.opencv.global.opencv_imgproc.resize(gray, native_, new org.bytedeco.opencv.opencv_core.Size(side, side), 0, 0,
+                    org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
+            Laplacian(native_, lap, CV_64F);
             meanStdDev(lap, mean, std);
             double sd = std.createIndexer() instanceof org.bytedeco.javacpp.indexer.DoubleIndexer di ? di.get(0) : 0;
             blur = sd * sd;

@@ -45,6 +45,8 @@ public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
 
     private final EdgewatchConfig config;
+    private final io.edgewatch.config.FacesConfig facesConfig;
+    private volatile io.edgewatch.face.FaceService faceService;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
@@ -53,8 +55,9 @@ public class Agent {
     private volatile boolean running;
     private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry) {
         this.config = config;
+        this.facesConfig = facesConfig;
         this.mapper = mapper;
         this.registry = registry;
     }
@@ -95,7 +98,22 @@ public class Agent {
         // load once up front so that a bad model stops start-up with its message before any thread starts
         new ObjectDetector(TfliteModel.load(manifest, opts), filter).close();
 
+        // faces: off by default (then no face model is loaded); on, it needs a declared purpose and legal basis
+        io.edgewatch.face.FaceSettings faceSettings = io.edgewatch.face.FaceSettings.of(facesConfig);
+        if (faceSettings.enabled()) {
+            try {
+                faceService = io.edgewatch.face.FaceService.open(faceSettings, mapper, "agent", System.currentTimeMillis());
+                faceService.createStage("check").close(); // a bad face model stops start-up before any thread starts
+            } catch (io.edgewatch.face.FaceException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+
         sink = createSink(req.mqttUrl());
+        if (faceService != null) {
+            String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
+            faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+        }
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
                 config.events().materialIou());
@@ -110,6 +128,9 @@ public class Agent {
                     new Tracker(ts, runId + "-" + cs.cameraId()),
                     new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
                     publisher, expectedFps, registry);
+            if (faceService != null) {
+                p.attachFaces(faceService.createStage(cs.cameraId()));
+            }
             pipelines.add(p);
             capture.start();
             Thread t = new Thread(p, "pipeline-" + cs.cameraId());
@@ -166,9 +187,17 @@ public class Agent {
                 Thread.currentThread().interrupt();
             }
         }
+        if (faceService != null) {
+            faceService.close();
+        }
         if (sink != null) {
             sink.close();
         }
+    }
+
+    /** Face processing of the running agent, or null when it is off or the agent has not started. */
+    public io.edgewatch.face.FaceService faceService() {
+        return faceService;
     }
 
     void onShutdown(@Observes ShutdownEvent ev) {
