@@ -195,6 +195,28 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The last entry of a type, or null (reads the file; meant for start-up).
+     *
+     * @throws FaceException when the file cannot be read
+     */
+    public synchronized JsonNode lastOfType(String type) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).contains("\"type\":\"" + type + "\"")) {
+                    JsonNode n = mapper.readTree(lines.get(i));
+                    if (type.equals(n.path("type").asText())) {
+                        return n;
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Entries written so far (including earlier runs). */
     public synchronized long entries() {
         return seq;

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 /**
  * The agent's face processing, shared by its cameras: the encrypted gallery, the audit log and the settings, and a
  * factory of per-camera {@link FaceStage}s. Opening it checks that a purpose and a legal basis are declared, reads
- * the key, opens the gallery, purges expired templates and writes a {@code config} audit entry (so configuration
- * changes are recorded at each start). Thread-safe.
+ * the key, opens the gallery, purges expired templates and writes a {@code config} audit entry whenever the face
+ * configuration differs from the last one recorded (configuration changes). Thread-safe.
  */
 public final class FaceService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FaceService.class);
@@ -48,7 +48,6 @@ public final class FaceService implements AutoCloseable {
         }
         FaceService svc = new FaceService(s, mapper, g, a);
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("actor", actor);
         f.put("purpose", s.purpose());
         f.put("legalBasis", s.legalBasis());
         f.put("mode", s.mode().name().toLowerCase().replace('_', '-'));
@@ -58,8 +57,15 @@ public final class FaceService implements AutoCloseable {
         f.put("grayscalePolicy", s.grayscalePolicy().name().toLowerCase().replace('_', '-'));
         f.put("retentionDays", s.retentionDays());
         f.put("publishEmbeddings", s.publishEmbeddings());
-        f.put("galleryTemplates", g.size());
-        a.append("config", nowMs, f);
+        // configuration changes: a config entry when the face configuration differs from the last one recorded
+        String fingerprint = AuditLog.sha256(f.toString()).substring(0, 16);
+        com.fasterxml.jackson.databind.JsonNode last = a.lastOfType("config");
+        if (last == null || !fingerprint.equals(last.path("fingerprint").asText())) {
+            f.put("actor", actor);
+            f.put("fingerprint", fingerprint);
+            f.put("galleryTemplates", g.size());
+            a.append("config", nowMs, f);
+        }
         svc.purgeExpired(nowMs);
         return svc;
     }

@@ -113,6 +113,7 @@ public class Agent {
         if (faceService != null) {
             String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
             faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+            faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
@@ -188,6 +189,11 @@ public class Agent {
             }
         }
         if (faceService != null) {
+            try {
+                faceService.audit().append("stop", System.currentTimeMillis(), Map.of("actor", "agent"));
+            } catch (RuntimeException e) {
+                LOG.warnf("audit: %s", e.getMessage());
+            }
             faceService.close();
         }
         if (sink != null) {

@@ -24,12 +24,15 @@ public final class MqttRecorder implements AutoCloseable {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         client.connect(o);
-        client.subscribe(filter, 1, (topic, msg) -> {
+        // subscribe(String, int, IMqttMessageListener) recurses forever in Paho 1.2.5 (StackOverflowError); the
+        // MqttSubscription[] overload is the one that reaches the broker
+        client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[]{new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{(topic, msg) -> {
             synchronized (messages) {
                 messages.add(new Message(topic, new String(msg.getPayload(), StandardCharsets.UTF_8), msg.isRetained(), msg.getQos()));
                 messages.notifyAll();
             }
-        });
+        }});
     }
 
     /** A copy of the messages so far. */
