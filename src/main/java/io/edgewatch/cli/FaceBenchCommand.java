@@ -59,6 +59,9 @@ public class FaceBenchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--budget", description = "Faces per second (default: edgewatch.faces.faces-per-second).")
     Double budget;
 
+    @CommandLine.Option(names = "--loops", defaultValue = "3", description = "Passes over the video per configuration (default ${DEFAULT-VALUE}).")
+    int loops;
+
     private final EdgewatchConfig config;
     private final FacesConfig faces;
     private final ObjectMapper mapper;
@@ -89,7 +92,34 @@ public class FaceBenchCommand implements Callable<Integer> {
         }
     }
 
-    private record Run(DescriptiveStatistics frameMs, FaceStage stage) { }
+    private record Run(DescriptiveStatistics frameMs, List<FaceStage> stages) {
+        long embedded() {
+            return stages.stream().mapToLong(FaceStage::facesEmbedded).sum();
+        }
+
+        long skipped() {
+            return stages.stream().mapToLong(FaceStage::framesSkippedBudget).sum();
+        }
+
+        DescriptiveStatistics of(java.util.function.Function<FaceStage, List<Double>> f) {
+            DescriptiveStatistics d = new DescriptiveStatistics();
+            stages.forEach(st -> f.apply(st).forEach(d::addValue));
+            return d;
+        }
+    }
+
+    private Run runLoops(FaceService svc, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter) throws Exception {
+        DescriptiveStatistics all = new DescriptiveStatistics();
+        List<FaceStage> stages = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.max(1, loops); i++) {
+            Run r = run(svc, manifest, opts, filter);
+            for (double v : r.frameMs().getValues()) {
+                all.addValue(v);
+            }
+            stages.addAll(r.stages());
+        }
+        return new Run(all, stages);
+    }
 
     private Run run(FaceService svc, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter) throws Exception {
         CaptureSettings cs = CaptureSettings.defaults("bench", source.toString());
@@ -119,17 +149,11 @@ public class FaceBenchCommand implements Callable<Integer> {
             p.flush();
         }
         detector.close();
-        return new Run(st, stage);
+        return new Run(st, stage == null ? List.of() : List.of(stage));
     }
 
     private static String fig(DescriptiveStatistics s) {
         return s.getN() == 0 ? "n/a" : String.format("median %7.2f  p95 %7.2f  (n=%d)", s.getPercentile(50), s.getPercentile(95), s.getN());
-    }
-
-    private static DescriptiveStatistics stats(List<Double> v) {
-        DescriptiveStatistics s = new DescriptiveStatistics();
-        v.forEach(s::addValue);
-        return s;
     }
 
     @Override
@@ -150,33 +174,48 @@ public class FaceBenchCommand implements Callable<Integer> {
                     0, base.threshold(), base.grayscalePolicy(), base.grayscaleThreshold(), base.minFacePx(), base.minBlurVariance(),
                     base.maxYaw(), base.facesPerSecond(), base.maxTracksPerFrame(), 1_000_000, 1_000_000, false, base.upperFraction(), base.margin());
             double b = budget != null ? budget : base.facesPerSecond();
-            Run none = run(null, manifest, opts, filter);
+            run(null, manifest, opts, filter); // warm-up
+            Run none = runLoops(null, manifest, opts, filter);
             Run budgeted;
             Run unlimited;
             try (FaceService svc = FaceService.open(base.withMode(base.mode(), b, false), mapper, "bench", System.currentTimeMillis())) {
-                budgeted = run(svc, manifest, opts, filter);
+                // one random template, so that no track is ever decided: every track keeps asking for faces (worst case)
+                int dim;
+                try (FaceStage probe = svc.createStage("probe")) {
+                    dim = probe.analyzer().embedder().dimension();
+                }
+                float[] dummy = new float[dim];
+                java.util.Random rnd = new java.util.Random(1);
+                for (int i = 0; i < dummy.length; i++) {
+                    dummy[i] = (float) rnd.nextGaussian();
+                }
+                String model = io.edgewatch.inference.ModelManifest.read(base.embedderManifest(), mapper).id();
+                svc.gallery().add("bench-random", io.edgewatch.face.FaceEmbedder.normalize(dummy), model, 1, System.currentTimeMillis(), 0);
+                budgeted = runLoops(svc, manifest, opts, filter);
             }
             try (FaceService svc = FaceService.open(base.withMode(base.mode(), 1000, false), mapper, "bench", System.currentTimeMillis())) {
-                unlimited = run(svc, manifest, opts, filter);
+                unlimited = runLoops(svc, manifest, opts, filter);
             }
-            DescriptiveStatistics det = stats(unlimited.stage().detectMs());
-            DescriptiveStatistics al = stats(unlimited.stage().alignMs());
-            DescriptiveStatistics em = stats(unlimited.stage().embedMs());
+            DescriptiveStatistics det = unlimited.of(FaceStage::detectMs);
+            DescriptiveStatistics al = unlimited.of(FaceStage::alignMs);
+            DescriptiveStatistics em = unlimited.of(FaceStage::embedMs);
             double perFace = det.getPercentile(50) + al.getPercentile(50) + em.getPercentile(50);
             double spare = 1000 - fps * none.frameMs().getPercentile(50);
             System.out.println("source " + source + "  detector " + manifest.id() + " (" + opts.threads() + " threads)  face models "
-                    + unlimited.stage().analyzer().detector().model().name() + " + " + unlimited.stage().analyzer().embedder().modelId()
+                    + unlimited.stages().get(0).analyzer().detector().model().name() + " + " + unlimited.stages().get(0).analyzer().embedder().modelId()
                     + " (" + base.threads() + " thread)  mode " + base.mode().name().toLowerCase());
-            System.out.println("face detect ms per person crop   " + fig(det));
+            System.out.println("face detect ms per search region " + fig(det));
             System.out.println("align+quality ms per face        " + fig(al));
             System.out.println("embed ms per face                " + fig(em));
             System.out.printf("detect+align+embed per face      median %7.2f ms%n", perFace);
             System.out.println("frame ms, faces off              " + fig(none.frameMs()));
             System.out.printf("frame ms, faces %5.1f/s budget   %s  embedded %d, skipped frames (budget) %d%n", b, fig(budgeted.frameMs()),
-                    budgeted.stage().facesEmbedded(), budgeted.stage().framesSkippedBudget());
-            System.out.printf("frame ms, faces unbudgeted       %s  embedded %d%n", fig(unlimited.frameMs()), unlimited.stage().facesEmbedded());
+                    budgeted.embedded(), budgeted.skipped());
+            System.out.printf("frame ms, faces unbudgeted       %s  embedded %d%n", fig(unlimited.frameMs()), unlimited.embedded());
             System.out.printf("affordable faces/s at %.0f fps     %.1f (spare %.0f ms/s after the frame pipeline, / %.2f ms per face)%n",
                     fps, Math.max(0, spare / perFace), spare, perFace);
+            budgeted.stages().forEach(FaceStage::close);
+            unlimited.stages().forEach(FaceStage::close);
             return 0;
         } catch (ModelException | FaceException | IllegalArgumentException ex) {
             return FaceCommands.fail(ex);

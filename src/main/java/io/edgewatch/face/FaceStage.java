@@ -246,17 +246,6 @@ public final class FaceStage implements AutoCloseable {
         return out;
     }
 
-    /** Forgets tracks that are no longer alive and never produced an event. */
-    public void retain(java.util.Set<String> aliveTrackIds) {
-        states.entrySet().removeIf(en -> {
-            if (!aliveTrackIds.contains(en.getKey())) {
-                en.getValue().clearEmbedding();
-                return true;
-            }
-            return false;
-        });
-    }
-
     public String cameraId() {
         return cameraId;
     }
@@ -290,12 +279,12 @@ public final class FaceStage implements AutoCloseable {
         return List.copyOf(detectMs);
     }
 
-    /** Align + grade times per face, ms. */
+    /** Align + grade times per face (mean over the faces of one frame), ms. */
     public List<Double> alignMs() {
         return List.copyOf(alignMs);
     }
 
-    /** Embedding times per face, ms. */
+    /** Embedding times per face (mean over one batch call), ms. */
     public List<Double> embedMs() {
         return List.copyOf(embedMs);
     }

@@ -57,6 +57,7 @@ public final class Gallery implements AutoCloseable {
     public record Identity(String identity, int templates, List<String> models, long firstAddedMs, long expiresMs) { }
 
     /** JSON form of a template inside the encrypted value. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record Stored(String identity, String modelId, double quality, long addedMs, long expiresMs, float[] embedding) { }
 
     private final Path dir;
