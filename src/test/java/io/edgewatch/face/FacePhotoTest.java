@@ -110,6 +110,21 @@ class FacePhotoTest {
     }
 
     @Test
+    void grayscaleFacesAreFlaggedAndRefused() {
+        try (Mat img = FaceEnrolment.read(photo("obama2.jpg")); Mat gray = new Mat(); Mat gray3 = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(img, gray, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(gray, gray3, org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR);
+            List<FaceEnrolment.Identified> r = enrolment.identify(gray3, "obama2-gray", "test", 0);
+            assertThat(r).singleElement().satisfies(f -> {
+                assertThat(f.quality().grayscale()).isTrue();
+                assertThat(f.identity()).isNull(); // grayscale-policy=refuse: not embedded, never identified
+                assertThat(f.score()).isNaN();
+            });
+            assertThatThrownBy(() -> enrolment.enroll("gray", gray3, "obama2-gray", "test", 0)).hasMessageContaining("grayscale");
+        }
+    }
+
+    @Test
     void enrolmentRefusesImagesWithZeroOrSeveralFaces() throws Exception {
         int before = svc.gallery().size();
         try (Mat astronaut = FaceEnrolment.read(photo("astronaut.png"));

