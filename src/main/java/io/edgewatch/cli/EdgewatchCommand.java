@@ -7,6 +7,7 @@ import picocli.CommandLine;
 @TopCommand
 @CommandLine.Command(name = "edgewatch", mixinStandardHelpOptions = true, version = "edgewatch 0.1.0-SNAPSHOT",
         description = "On-device video analytics agent: detects and tracks objects, publishes metadata events over MQTT.",
-        subcommands = {RunCommand.class, BenchCommand.class, ModelsCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, ModelsCommand.class, FaceCommands.Enroll.class,
+                FaceCommands.Identify.class, FaceCommands.GalleryCommand.class, FaceBenchCommand.class})
 public class EdgewatchCommand {
 }

@@ -28,6 +28,11 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
 
     public static final String SCHEMA = "edgewatch.track-event/1";
 
+    /** The same event with another track object (e.g. with its face result attached). */
+    public TrackEvent withTrack(TrackInfo t) {
+        return new TrackEvent(schema, seq, type, time, device, camera, frame, t, summary);
+    }
+
     /** The same event with a sequence number. */
     public TrackEvent withSeq(long s) {
         return new TrackEvent(schema, s, type, time, device, camera, frame, track, summary);
@@ -51,11 +56,50 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param ageMs     time since the first detection, ms
      * @param hits      frames in which the object was detected
      * @param velocity  centre velocity {@code [vx, vy]} in normalized units per second
+     * @param face      face recognition result of a person track, only when face processing is enabled and a face
+     *                  was embedded (absent otherwise, so events without faces are unchanged)
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
-                            long ageMs, int hits, double[] velocity) { }
+                            long ageMs, int hits, double[] velocity, FaceInfo face) {
+        /** A track without a face result. */
+        public TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
+                         long ageMs, int hits, double[] velocity) {
+            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null);
+        }
+
+        /** The same track with a face result. */
+        public TrackInfo withFace(FaceInfo f) {
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f);
+        }
+    }
+
+    /**
+     * Face recognition result of a person track: {@code {"identity":"alice","score":0.71,"attempts":3}} when the
+     * track matched an enrolled identity, {@code {"identity":null,"attempts":2}} while it is unknown. Never an
+     * image; an embedding only when {@code edgewatch.faces.publish-embeddings=true}.
+     *
+     * @param identity  enrolled identity, or null (unknown)
+     * @param score     quality-weighted mean cosine similarity -1..1 that decided the identity (null when unknown)
+     * @param attempts  faces of this track embedded and compared so far
+     * @param embedding the last embedding, only when publishing embeddings is enabled
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"identity", "score", "attempts", "embedding"})
+    public record FaceInfo(@JsonInclude(JsonInclude.Include.ALWAYS) String identity, Double score, Integer attempts,
+                           FaceEmbedding embedding) { }
+
+    /**
+     * An embedding published for central matching (opt-in).
+     *
+     * @param model   embedding model id from its manifest
+     * @param version model version from its manifest
+     * @param vector  L2-normalised embedding, 4 decimals
+     */
+    @RegisterForReflection
+    public record FaceEmbedding(String model, String version, float[] vector) { }
 
     /**
      * Consolidated facts of an ended track (Axis-style end-of-track message).

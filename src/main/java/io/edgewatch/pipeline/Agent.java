@@ -48,6 +48,8 @@ public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
 
     private final EdgewatchConfig config;
+    private final io.edgewatch.config.FacesConfig facesConfig;
+    private volatile io.edgewatch.face.FaceService faceService;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final DelegatesConfig delegates;
@@ -60,11 +62,12 @@ public class Agent {
 
     private final jakarta.enterprise.event.Event<AgentStarted> started;
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry, DelegatesConfig delegates,
-                 ModelStatusBoard modelStatus, jakarta.enterprise.event.Event<AgentStarted> started) {
+    public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry,
+                 DelegatesConfig delegates, ModelStatusBoard modelStatus, jakarta.enterprise.event.Event<AgentStarted> started) {
         this.delegates = delegates;
         this.modelStatus = modelStatus;
         this.config = config;
+        this.facesConfig = facesConfig;
         this.mapper = mapper;
         this.registry = registry;
         this.started = started;
@@ -115,7 +118,23 @@ public class Agent {
         LoadedModel checked = loader.load(manifest, spec);
         new ObjectDetector(checked.model(), filter).close();
 
+        // faces: off by default (then no face model is loaded); on, it needs a declared purpose and legal basis
+        io.edgewatch.face.FaceSettings faceSettings = io.edgewatch.face.FaceSettings.of(facesConfig);
+        if (faceSettings.enabled()) {
+            try {
+                faceService = io.edgewatch.face.FaceService.open(faceSettings, mapper, "agent", System.currentTimeMillis());
+                faceService.createStage("check").close(); // a bad face model stops start-up before any thread starts
+            } catch (io.edgewatch.face.FaceException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+
         sink = createSink(req.mqttUrl());
+        if (faceService != null) {
+            String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
+            faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+            faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
+        }
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
                 config.events().materialMove());
@@ -130,6 +149,9 @@ public class Agent {
                     new Tracker(ts, runId + "-" + cs.cameraId()),
                     new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
                     publisher, expectedFps, registry);
+            if (faceService != null) {
+                p.attachFaces(faceService.createStage(cs.cameraId()));
+            }
             pipelines.add(p);
             capture.start();
             Thread t = new Thread(p, "pipeline-" + cs.cameraId());
@@ -187,9 +209,22 @@ public class Agent {
                 Thread.currentThread().interrupt();
             }
         }
+        if (faceService != null) {
+            try {
+                faceService.audit().append("stop", System.currentTimeMillis(), Map.of("actor", "agent"));
+            } catch (RuntimeException e) {
+                LOG.warnf("audit: %s", e.getMessage());
+            }
+            faceService.close();
+        }
         if (sink != null) {
             sink.close();
         }
+    }
+
+    /** Face processing of the running agent, or null when it is off or the agent has not started. */
+    public io.edgewatch.face.FaceService faceService() {
+        return faceService;
     }
 
     void onShutdown(@Observes ShutdownEvent ev) {

@@ -53,6 +53,7 @@ public final class CameraPipeline implements Runnable {
     private final Timer frameTimer;
     private final Counter eventsCounter;
     private final DistributionSummary detectionsSummary;
+    private io.edgewatch.face.FaceStage faces;
 
     public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, ObjectDetector detector,
                           Tracker tracker, TrackEventBuilder events, EventPublisher publisher, double expectedFps,
@@ -87,6 +88,16 @@ public final class CameraPipeline implements Runnable {
                 .description("Frames decoded from the camera").tag("camera", cameraId).register(registry);
     }
 
+    /** Adds the face step (identification of person tracks); call before the pipeline thread starts. */
+    public void attachFaces(io.edgewatch.face.FaceStage stage) {
+        this.faces = stage;
+    }
+
+    /** The face step, or null when face processing is off. */
+    public io.edgewatch.face.FaceStage faces() {
+        return faces;
+    }
+
     /**
      * Processes one frame through detection, tracking and publication.
      *
@@ -101,8 +112,14 @@ public final class CameraPipeline implements Runnable {
             (detector.filter().accept(d) ? confident : weak).add(d);
         }
         Tracker.Update u = tracker.update(confident, weak, frame.seq(), frame.captureTimeMs());
+        if (faces != null) {
+            faces.process(frame.image(), u.active(), frame.seq(), frame.captureTimeMs());
+        }
         long t1 = System.nanoTime();
         List<TrackEvent> ev = events.onFrame(u, frame.width(), frame.height(), frame.seq(), frame.captureTimeMs());
+        if (faces != null) {
+            ev = faces.annotate(ev);
+        }
         publisher.publish(ev);
         long t2 = System.nanoTime();
         lastWidth = frame.width();
@@ -128,8 +145,9 @@ public final class CameraPipeline implements Runnable {
      */
     public void flush(String reason) {
         var ended = tracker.flush();
-        publisher.publish(events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
-                lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, reason));
+        List<TrackEvent> ev = events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
+                lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, reason);
+        publisher.publish(faces != null ? faces.annotate(ev) : ev);
         activeTracks = 0;
     }
 
@@ -170,6 +188,9 @@ public final class CameraPipeline implements Runnable {
                 LOG.errorf(e, "camera %s: could not end open tracks", cameraId);
             }
             detector.close();
+            if (faces != null) {
+                faces.close();
+            }
             done.countDown();
         }
     }

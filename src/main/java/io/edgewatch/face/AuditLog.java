@@ -1,0 +1,237 @@
+package io.edgewatch.face;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgewatch.events.EventTime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Append-only audit log of face processing, JSON lines (mode 0600). Each line is one object
+ * {@code {"seq":n,"time":"RFC 3339","type":"...",...fields,"prev":"<hash of line n-1>","hash":"<sha256>"}} where
+ * {@code hash} is the hex SHA-256 of the line's text up to (not including) {@code ,"hash"} closed by {@code }},
+ * and {@code prev} of the first line is 64 zeros. Changing, removing or reordering a line breaks the chain, which
+ * {@link #verify} reports with the line number. Entries never contain templates or images. Each line is forced to
+ * disk before {@link #append} returns and then handed to the optional publisher (MQTT
+ * {@code <prefix>/<device>/audit}). Thread-safe.
+ */
+public final class AuditLog implements AutoCloseable {
+    /** prev of the first entry. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private final Path file;
+    private final ObjectMapper mapper;
+    private final FileChannel channel;
+    private volatile Consumer<byte[]> publisher;
+    private String lastHash;
+    private long seq;
+
+    private AuditLog(Path file, ObjectMapper mapper, FileChannel channel, String lastHash, long seq) {
+        this.file = file;
+        this.mapper = mapper;
+        this.channel = channel;
+        this.lastHash = lastHash;
+        this.seq = seq;
+    }
+
+    /**
+     * Opens (or creates) a log and continues its chain.
+     *
+     * @throws FaceException naming the file when it cannot be opened or its last line is not an audit entry
+     */
+    public static AuditLog open(Path file, ObjectMapper mapper) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(parent)) {
+                Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+            }
+            String last = GENESIS;
+            long seq = 0;
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    JsonNode n = mapper.readTree(lines.get(i));
+                    if (n == null || !n.hasNonNull("hash") || !n.hasNonNull("seq")) {
+                        throw new FaceException("audit log " + file + ": line " + (i + 1) + " is not an audit entry");
+                    }
+                    last = n.get("hash").asText();
+                    seq = n.get("seq").asLong();
+                    break;
+                }
+            }
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return new AuditLog(file, mapper, ch, last, seq);
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets where each appended line is also sent (e.g. MQTT), or null. */
+    public void publisher(Consumer<byte[]> p) {
+        this.publisher = p;
+    }
+
+    /**
+     * Appends one entry and forces it to disk.
+     *
+     * @param type   {@code enrol}, {@code delete}, {@code decision}, {@code config}, {@code purge}, ...
+     * @param fields further fields (no templates, no images)
+     * @return the line written, without the newline
+     * @throws FaceException when the line cannot be written
+     */
+    public synchronized String append(String type, long timeMs, Map<String, ?> fields) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", seq + 1);
+        m.put("time", EventTime.format(timeMs));
+        m.put("type", type);
+        fields.forEach((k, v) -> {
+            if (!m.containsKey(k) && !"prev".equals(k) && !"hash".equals(k)) {
+                m.put(k, v);
+            }
+        });
+        m.put("prev", lastHash);
+        try {
+            String body = mapper.writeValueAsString(m);
+            String hash = sha256(body);
+            String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
+            channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+            seq++;
+            lastHash = hash;
+            Consumer<byte[]> p = publisher;
+            if (p != null) {
+                try {
+                    p.accept(line.getBytes(StandardCharsets.UTF_8));
+                } catch (RuntimeException e) {
+                    org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit entry %d not published: %s", seq, e.getMessage());
+                }
+            }
+            return line;
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Result of {@link #verify}.
+     *
+     * @param ok      true when every line chains correctly
+     * @param entries entries checked
+     * @param badLine first bad line, 1-based (0 when ok)
+     * @param reason  what is wrong, or null
+     */
+    public record Verification(boolean ok, long entries, long badLine, String reason) { }
+
+    /**
+     * Re-computes the hash chain of a log file.
+     *
+     * @throws FaceException when the file cannot be read
+     */
+    public static Verification verify(Path file, ObjectMapper mapper) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        String prev = GENESIS;
+        long n = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() && i == lines.size() - 1) {
+                break;
+            }
+            int at = line.lastIndexOf(",\"hash\":\"");
+            if (at < 0 || !line.endsWith("\"}")) {
+                return new Verification(false, n, i + 1, "no hash field");
+            }
+            String body = line.substring(0, at) + "}";
+            String hash = line.substring(at + 9, line.length() - 2);
+            if (!sha256(body).equals(hash)) {
+                return new Verification(false, n, i + 1, "hash does not match the line's content (line changed)");
+            }
+            JsonNode node;
+            try {
+                node = mapper.readTree(body);
+            } catch (IOException e) {
+                return new Verification(false, n, i + 1, "not JSON: " + e.getMessage());
+            }
+            if (!prev.equals(node.path("prev").asText())) {
+                return new Verification(false, n, i + 1, "prev does not match the previous line's hash (line removed, inserted or reordered)");
+            }
+            if (node.path("seq").asLong() != n + 1) {
+                return new Verification(false, n, i + 1, "seq " + node.path("seq").asLong() + " where " + (n + 1) + " was expected");
+            }
+            prev = hash;
+            n++;
+        }
+        return new Verification(true, n, 0, null);
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The last entry of a type, or null (reads the file; meant for start-up).
+     *
+     * @throws FaceException when the file cannot be read
+     */
+    public synchronized JsonNode lastOfType(String type) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).contains("\"type\":\"" + type + "\"")) {
+                    JsonNode n = mapper.readTree(lines.get(i));
+                    if (type.equals(n.path("type").asText())) {
+                        return n;
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Entries written so far (including earlier runs). */
+    public synchronized long entries() {
+        return seq;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was lost: every append was forced
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.edgewatch.face;
+
+import io.edgewatch.testsupport.Mosquitto;
+import io.edgewatch.testsupport.MqttRecorder;
+import io.edgewatch.testsupport.TestPaths;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent with faces enabled on the shared clip, publishing to a real Mosquitto broker: person events carry the
+ * face result (everyone unknown with an empty gallery) and the audit log is published on edgewatch/device/audit.
+ */
+@QuarkusMainTest
+@TestProfile(FacesEnabledProfile.class)
+class FaceAgentTest {
+
+    @Test
+    void agentPublishesFaceResultsAndAudit(QuarkusMainLauncher launcher) throws Exception {
+        String clip = TestPaths.sharedMedia("video/face-demographics-walking-and-pause.derived.mp4").toString();
+        try (Mosquitto broker = Mosquitto.start(null);
+             MqttRecorder events = new MqttRecorder(broker.url(), "edgewatch/facedev/+/events");
+             MqttRecorder audit = new MqttRecorder(broker.url(), "edgewatch/facedev/audit")) {
+            LaunchResult r = launcher.launch("run", "--source", clip, "--mqtt-url", broker.url());
+            assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
+            events.awaitQuiet(300, 5_000);
+            audit.awaitCount(1, 5_000);
+            List<MqttRecorder.Message> ends = events.messages().stream().filter(m -> m.payload().contains("\"type\":\"end\"")).toList();
+            assertThat(ends).hasSize(3);
+            assertThat(ends).allSatisfy(m -> assertThat(m.payload()).contains("\"face\":{\"identity\":null,\"attempts\":1}"));
+            assertThat(events.messages()).noneSatisfy(m -> assertThat(m.payload()).contains("embedding"));
+            // the file is the record; MQTT carries a copy of each entry written while connected (the start entry may
+            // precede the first connection)
+            List<String> file = java.nio.file.Files.readAllLines(FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl"));
+            assertThat(file).anySatisfy(l -> assertThat(l).contains("\"type\":\"start\"").contains("\"cameras\":[\"cam1\"]"));
+            assertThat(audit.messages()).isNotEmpty().allSatisfy(m -> assertThat(file).contains(m.payload()));
+            assertThat(audit.messages()).anySatisfy(m -> assertThat(m.payload()).contains("\"type\":\"stop\"").contains("\"hash\":\""));
+            assertThat(AuditLog.verify(FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl"), FaceTestSupport.MAPPER).ok()).isTrue();
+        }
+    }
+}

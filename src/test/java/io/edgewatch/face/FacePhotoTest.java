@@ -1,0 +1,148 @@
+package io.edgewatch.face;
+
+import io.edgewatch.testsupport.TestPaths;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.opencv.global.opencv_core.hconcat;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * Enrolment and identification on real photos with the real models: person A enrolled from obama.jpg, obama2.jpg is
+ * A; biden.jpg, grace_hopper.bmp and astronaut.png are unknown. Prints the measured similarities.
+ */
+class FacePhotoTest {
+    @TempDir
+    static Path dir;
+    static FaceService svc;
+    static FaceAnalyzer analyzer;
+    static FaceEnrolment enrolment;
+
+    @BeforeAll
+    static void open() {
+        FaceSettings s = FaceTestSupport.settings(dir);
+        svc = FaceService.open(s, FaceTestSupport.MAPPER, "test", System.currentTimeMillis());
+        analyzer = FaceAnalyzer.load(s, FaceTestSupport.MAPPER);
+        enrolment = new FaceEnrolment(svc, analyzer);
+    }
+
+    @AfterAll
+    static void close() {
+        analyzer.close();
+        svc.close();
+    }
+
+    static Path photo(String name) {
+        return name.equals("astronaut.png") ? TestPaths.fetchedMedia(name) : TestPaths.sharedMedia("faces/" + name);
+    }
+
+    @Test
+    void enrolledPersonIsIdentifiedOthersAreUnknown() {
+        try (Mat a = FaceEnrolment.read(photo("obama.jpg"))) {
+            FaceQuality.Report q = enrolment.enroll("person-A", a, "obama.jpg", "test", System.currentTimeMillis());
+            assertThat(q.passed()).isTrue();
+        }
+        double thr = svc.settings().threshold();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (String name : List.of("obama2.jpg", "biden.jpg", "grace_hopper.bmp", "astronaut.png")) {
+            try (Mat img = FaceEnrolment.read(photo(name))) {
+                List<FaceEnrolment.Identified> r = enrolment.identify(img, name, "test", System.currentTimeMillis());
+                assertThat(r).as(name).hasSize(1);
+                scores.put(name, r.get(0).score());
+                if (name.equals("obama2.jpg")) {
+                    assertThat(r.get(0).identity()).isEqualTo("person-A");
+                    assertThat(r.get(0).score()).isBetween(0.75, 0.87); // measured 0.811
+                } else {
+                    assertThat(r.get(0).identity()).as(name).isNull();
+                    assertThat(r.get(0).score()).as(name).isLessThan(0.30); // measured -0.119 .. 0.155
+                }
+            }
+        }
+        System.out.printf("similarity to person-A (obama.jpg), threshold %.2f: %s%n", thr, scores);
+        assertThat(scores.get("obama2.jpg") - scores.values().stream().skip(1).mapToDouble(Double::doubleValue).max().orElseThrow())
+                .as("margin between same-person and best different-person similarity").isGreaterThan(0.5);
+    }
+
+    @Test
+    void pairwiseSimilaritiesOfAllPhotos() {
+        List<String> names = List.of("obama.jpg", "obama2.jpg", "biden.jpg", "grace_hopper.bmp", "astronaut.png");
+        float[][] e = new float[names.size()][];
+        for (int i = 0; i < names.size(); i++) {
+            try (Mat img = FaceEnrolment.read(photo(names.get(i)))) {
+                List<FaceAnalyzer.Candidate> c = analyzer.find(img);
+                assertThat(c).as(names.get(i)).hasSize(1);
+                assertThat(c.get(0).quality().passed()).as(names.get(i) + " " + c.get(0).quality()).isTrue();
+                assertThat(c.get(0).quality().grayscale()).isFalse();
+                e[i] = analyzer.embed(List.of(c.get(0).aligned())).get(0);
+                c.forEach(FaceAnalyzer.Candidate::close);
+            }
+        }
+        double maxDifferent = -1;
+        StringBuilder sb = new StringBuilder("pairwise cosine similarity (MobileFaceNet):\n");
+        for (int i = 0; i < e.length; i++) {
+            for (int j = i + 1; j < e.length; j++) {
+                double s = FaceEmbedder.cosine(e[i], e[j]);
+                sb.append(String.format("  %-16s %-16s %.4f%n", names.get(i), names.get(j), s));
+                if (!(i == 0 && j == 1)) {
+                    maxDifferent = Math.max(maxDifferent, s);
+                }
+            }
+        }
+        double same = FaceEmbedder.cosine(e[0], e[1]);
+        System.out.print(sb);
+        System.out.printf("same person %.4f, highest different-person %.4f, threshold %.2f%n", same, maxDifferent, svc.settings().threshold());
+        assertThat(same).isGreaterThan(svc.settings().threshold());
+        assertThat(maxDifferent).isLessThan(svc.settings().threshold());
+    }
+
+    @Test
+    void grayscaleFacesAreFlaggedAndRefused() {
+        try (Mat img = FaceEnrolment.read(photo("obama2.jpg")); Mat gray = new Mat(); Mat gray3 = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(img, gray, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(gray, gray3, org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR);
+            List<FaceEnrolment.Identified> r = enrolment.identify(gray3, "obama2-gray", "test", 0);
+            assertThat(r).singleElement().satisfies(f -> {
+                assertThat(f.quality().grayscale()).isTrue();
+                assertThat(f.identity()).isNull(); // grayscale-policy=refuse: not embedded, never identified
+                assertThat(f.score()).isNaN();
+            });
+            assertThatThrownBy(() -> enrolment.enroll("gray", gray3, "obama2-gray", "test", 0)).hasMessageContaining("grayscale");
+        }
+    }
+
+    @Test
+    void enrolmentRefusesImagesWithZeroOrSeveralFaces() throws Exception {
+        int before = svc.gallery().size();
+        try (Mat astronaut = FaceEnrolment.read(photo("astronaut.png"));
+             Mat noFace = new Mat(astronaut, new Rect(300, 300, 200, 200)).clone()) {
+            assertThatThrownBy(() -> enrolment.enroll("x", noFace, "astronaut-corner", "test", 0))
+                    .isInstanceOf(FaceException.class).hasMessageContaining("no face found");
+        }
+        try (Mat a = FaceEnrolment.read(photo("obama.jpg")); Mat b = FaceEnrolment.read(photo("biden.jpg"));
+             Mat a2 = new Mat(); Mat b2 = new Mat(); Mat both = new Mat()) {
+            resize(a, a2, new Size(500, 625));
+            resize(b, b2, new Size(275, 625));
+            hconcat(new MatVector(a2, b2), both);
+            assertThatThrownBy(() -> enrolment.enroll("x", both, "obama+biden", "test", 0))
+                    .isInstanceOf(FaceException.class).hasMessageContaining("2 faces found");
+        }
+        assertThatThrownBy(() -> FaceEnrolment.read(dir.resolve("missing.jpg"))).hasMessageContaining("missing.jpg").hasMessageContaining("does not exist");
+        Path notImage = Files.writeString(dir.resolve("note.jpg"), "not an image");
+        assertThatThrownBy(() -> FaceEnrolment.read(notImage)).hasMessageContaining("note.jpg").hasMessageContaining("not an image");
+        assertThat(svc.gallery().size()).isEqualTo(before);
+    }
+}

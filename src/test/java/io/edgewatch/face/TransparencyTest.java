@@ -1,0 +1,43 @@
+package io.edgewatch.face;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code /transparency} over real HTTP. */
+@QuarkusTest
+@TestProfile(FacesEnabledProfile.class)
+class TransparencyTest {
+    @TestHTTPResource("/transparency")
+    URI uri;
+
+    @Test
+    void statesWhatIsProcessed() throws Exception {
+        try (HttpClient c = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = c.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println(r.body());
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode n = FaceTestSupport.MAPPER.readTree(r.body());
+            assertThat(n.path("device").asText()).isEqualTo("facedev");
+            assertThat(n.path("imagesLeaveDevice").asBoolean(true)).isFalse();
+            assertThat(n.path("objectDetection").path("labels").toString()).contains("person");
+            JsonNode f = n.path("faces");
+            assertThat(f.path("enabled").asBoolean()).isTrue();
+            assertThat(f.path("purpose").asText()).isEqualTo("test: staff entrance log");
+            assertThat(f.path("legalBasis").asText()).isEqualTo("test: GDPR Art. 9(2)(a) explicit consent");
+            assertThat(f.path("retentionDays").asInt()).isEqualTo(30);
+            assertThat(f.path("embeddingsLeaveDevice").asBoolean(true)).isFalse();
+            assertThat(f.has("galleryTemplates")).isTrue();
+            assertThat(f.path("threshold").asDouble()).isEqualTo(0.55);
+        }
+    }
+}
