@@ -9,6 +9,7 @@ import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelException;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.pipeline.Benchmark;
+import io.edgewatch.pipeline.Settings;
 import io.edgewatch.track.TrackerSettings;
 import picocli.CommandLine;
 
@@ -50,10 +51,8 @@ public class BenchCommand implements Callable<Integer> {
             ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
             InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : d.threads(),
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
-            Benchmark.Result r = Benchmark.run(source, frames, manifest, opts,
-                    new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore()),
-                    new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.matchBufferGrowth(), t.duplicateIou(), t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples()),
-                    new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialMove()), mapper);
+            Benchmark.Result r = Benchmark.run(source, frames, manifest, opts, Settings.filter(d),
+                    Settings.tracker(config.tracker()), Settings.events(config.events()), mapper);
             System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
                     + "  source " + source);
             System.out.println(r.table());

@@ -127,9 +127,8 @@ public class FaceBenchCommand implements Callable<Integer> {
         EdgewatchConfig.Tracker t = config.tracker();
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
         CameraPipeline p = new CameraPipeline("bench", new CaptureWorker(cs, slot, new CaptureStats("bench"), 0), slot, detector,
-                new Tracker(new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.duplicateIou(), t.minHits(), t.maxMissedFrames(),
-                        t.pathSampleMs(), t.maxPathSamples()), "bench"),
-                new TrackEventBuilder("bench", "bench", new EventPolicy(5000, 1000, 0.5), fps),
+                new Tracker(io.edgewatch.pipeline.Settings.tracker(t), "bench"),
+                new TrackEventBuilder("bench", "bench", io.edgewatch.pipeline.Settings.events(config.events()), fps),
                 new EventPublisher(new NullSink(), mapper, "edgewatch", 1), fps, new SimpleMeterRegistry());
         FaceStage stage = svc == null ? null : svc.createStage("bench");
         if (stage != null) {
@@ -146,7 +145,7 @@ public class FaceBenchCommand implements Callable<Integer> {
                     st.addValue((System.nanoTime() - t0) / 1e6);
                 }
             }
-            p.flush();
+            p.flush("stream-end");
         }
         detector.close();
         return new Run(st, stage == null ? List.of() : List.of(stage));

@@ -111,8 +111,7 @@ public class Agent {
         DelegateSpec spec = delegates.specFor(manifest.id(), config.detector().threads(),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, modelStatus);
-        DetectionFilter filter = new DetectionFilter(new HashSet<>(config.detector().labels()), config.detector().minScore(),
-                config.detector().minScoreByLabel(), config.detector().weakScore());
+        DetectionFilter filter = Settings.filter(config.detector());
         // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
         // stops start-up with its message before any thread starts; cameras then load as decided here
         LoadedModel checked = loader.load(manifest, spec);
@@ -136,10 +135,8 @@ public class Agent {
             faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
-        EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
-                config.events().materialMove());
-        EdgewatchConfig.Tracker tc = config.tracker();
-        TrackerSettings ts = new TrackerSettings(tc.minIou(), tc.weakMinIou(), tc.matchBuffer(), tc.matchBufferGrowth(), tc.duplicateIou(), tc.minHits(), tc.maxMissedFrames(), tc.pathSampleMs(), tc.maxPathSamples());
+        EventPolicy policy = Settings.events(config.events());
+        TrackerSettings ts = Settings.tracker(config.tracker());
         for (CaptureSettings cs : cameras.values()) {
             double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());

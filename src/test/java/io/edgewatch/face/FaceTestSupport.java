@@ -98,8 +98,8 @@ final class FaceTestSupport {
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(ModelManifest.read(TestPaths.detectorManifest(), MAPPER),
                 InterpreterOptions.xnnpack(2)), filter);
         CameraPipeline p = new CameraPipeline("cam1", new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0), slot, detector,
-                new Tracker(new TrackerSettings(0.3, 0.5, 0.5, 0.45, 3, 15, 500, 32), "run-cam1"),
-                new TrackEventBuilder("dev", "cam1", new EventPolicy(5000, 1000, 0.5), 10),
+                new Tracker(TrackerSettings.defaults(), "run-cam1"),
+                new TrackEventBuilder("dev", "cam1", EventPolicy.defaults(), 10),
                 new EventPublisher(sink, MAPPER, "edgewatch", 1), 10, new SimpleMeterRegistry());
         if (faces != null) {
             FaceStage stage = faces.createStage("cam1");
@@ -117,7 +117,7 @@ final class FaceTestSupport {
                     }
                 }
             }
-            p.flush();
+            p.flush("stream-end");
         }
         detector.close();
         return p;
