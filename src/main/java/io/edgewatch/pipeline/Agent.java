@@ -6,6 +6,7 @@ import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.LatestFrameSlot;
 import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.config.SpoolConfig;
 import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
@@ -17,8 +18,10 @@ import io.edgewatch.inference.Acceleration;
 import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.inference.TfliteModel;
+import io.edgewatch.mqtt.EventSpool;
 import io.edgewatch.mqtt.MqttEventSink;
 import io.edgewatch.mqtt.MqttSettings;
+import io.edgewatch.mqtt.SpoolSettings;
 import io.edgewatch.track.Tracker;
 import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,14 +50,16 @@ public class Agent {
     private final EdgewatchConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final SpoolConfig spoolConfig;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
     private volatile EventSink sink;
     private volatile EventPublisher publisher;
     private volatile boolean running;
     private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry, SpoolConfig spoolConfig) {
         this.config = config;
+        this.spoolConfig = spoolConfig;
         this.mapper = mapper;
         this.registry = registry;
     }
@@ -96,7 +101,12 @@ public class Agent {
         new ObjectDetector(TfliteModel.load(manifest, opts), filter).close();
 
         sink = createSink(req.mqttUrl());
-        publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
+        if (sink instanceof MqttEventSink m) {
+            m.bindMetrics(registry);
+        }
+        // with a spool the numbering continues after the last seq ever spooled (restart, crash)
+        long firstSeq = sink instanceof MqttEventSink m ? m.spool().lastSeq() + 1 : 1;
+        publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), firstSeq);
         EventPolicy policy = new EventPolicy(config.events().updateIntervalMs(), config.events().minUpdateIntervalMs(),
                 config.events().materialIou());
         EdgewatchConfig.Tracker tc = config.tracker();
@@ -131,7 +141,12 @@ public class Agent {
         MqttSettings s = new MqttSettings(url.get(), m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(),
                 m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
                 prefix + "/" + config.deviceId() + "/availability");
-        return new MqttEventSink(s);
+        SpoolConfig sc = spoolConfig;
+        SpoolSettings ss = new SpoolSettings(sc.resolvedDir(), sc.maxBytes(), sc.maxAgeS() * 1000, sc.fsync(), sc.inflightWindow(),
+                sc.reconnectMinMs(), sc.reconnectMaxMs());
+        EventSpool spool = new EventSpool(ss);
+        LOG.infof("event spool %s: %d events pending, last seq %d", spool.file(), spool.depth(), spool.lastSeq());
+        return new MqttEventSink(s, ss, spool, prefix + "/" + config.deviceId() + "/gap", config.deviceId());
     }
 
     /**
