@@ -32,9 +32,17 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * @param firstSeq sequence number given to the first frame (continues across reconnects)
      */
     public FfmpegFrameReader(CaptureSettings settings, long firstSeq) {
+        this(settings, firstSeq, settings.source());
+    }
+
+    /**
+     * @param firstSeq sequence number given to the first frame (continues across reconnects)
+     * @param openUrl  what FFmpeg opens instead of {@code settings.source()} (the capture relay's loopback URL)
+     */
+    FfmpegFrameReader(CaptureSettings settings, long firstSeq, String openUrl) {
         this.settings = settings;
         this.seq = firstSeq;
-        this.grabber = new FFmpegFrameGrabber(settings.source());
+        this.grabber = new FFmpegFrameGrabber(openUrl);
         long readUs = settings.readTimeoutMs() * 1000;
         switch (settings.kind()) {
             case RTSP -> {

@@ -5,6 +5,7 @@ import io.edgewatch.capture.CaptureSettings;
 import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.LatestFrameSlot;
+import io.edgewatch.config.CaptureConfig;
 import io.edgewatch.config.EdgewatchConfig;
 import io.edgewatch.config.SpoolConfig;
 import io.edgewatch.detect.DetectionFilter;
@@ -51,15 +52,18 @@ public class Agent {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final SpoolConfig spoolConfig;
+    private final CaptureConfig captureConfig;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
     private volatile EventSink sink;
     private volatile EventPublisher publisher;
     private volatile boolean running;
     private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
 
-    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry, SpoolConfig spoolConfig) {
+    public Agent(EdgewatchConfig config, ObjectMapper mapper, MeterRegistry registry, SpoolConfig spoolConfig,
+                 CaptureConfig captureConfig) {
         this.config = config;
         this.spoolConfig = spoolConfig;
+        this.captureConfig = captureConfig;
         this.mapper = mapper;
         this.registry = registry;
     }
@@ -75,12 +79,14 @@ public class Agent {
         Map<String, EdgewatchConfig.Camera> configured = config.cameras();
         Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
         if (req.source().isPresent()) {
-            cameras.put(req.cameraId(), CaptureSettings.defaults(req.cameraId(), req.source().get()));
+            CaptureSettings d = CaptureSettings.defaults(req.cameraId(), req.source().get());
+            cameras.put(req.cameraId(), new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(), d.readTimeoutMs(),
+                    captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), d.replaySpeed(), captureConfig.stallTimeoutMs()));
         } else {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
                     cameras.put(id, new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
-                            1_000, 30_000, c.replaySpeed()));
+                            captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), c.replaySpeed(), captureConfig.stallTimeoutMs()));
                 }
             });
         }
