@@ -162,13 +162,16 @@ public final class CaptureWorker implements Runnable {
                         end();
                         return;
                     }
-                    stats.error(abortReason != null ? abortReason : "stream ended");
+                    String why = abortReason != null ? abortReason : "stream ended";
+                    LOG.warnf("camera %s: %s", settings.cameraId(), why);
+                    stats.error(why);
                 } catch (RuntimeException | java.io.IOException e) {
                     if (stopped) {
                         return;
                     }
                     String msg = "camera " + settings.cameraId() + ": cannot read " + redact(settings.source()) + ": "
-                            + (abortReason != null ? abortReason : e.getMessage());
+                            + (abortReason != null ? abortReason
+                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : e.getMessage());
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);
                         return;

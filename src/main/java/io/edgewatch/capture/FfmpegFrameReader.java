@@ -62,7 +62,10 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it
      */
     public void open() throws FrameGrabber.Exception {
-        grabber.start();
+        // startUnsafe, not start(): start() holds a JVM-wide lock (avcodec.class) for the whole open, so one camera
+        // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
+        // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.
+        grabber.startUnsafe();
         openedAtMs = System.currentTimeMillis();
     }
 

@@ -32,11 +32,13 @@ final class StreamRelay implements AutoCloseable {
     private volatile Socket client;
     private volatile Socket upstream;
     private volatile boolean closed;
+    private volatile String upstreamError;
 
     /**
      * @param rtspUrl          the camera URL ({@code rtsp://[user:pass@]host[:port]/path}, port 554 by default)
      * @param connectTimeoutMs time allowed for the TCP connect to the camera, ms
-     * @throws IOException when no loopback port can be opened
+     * @throws IOException naming the camera's address when it cannot be connected, or when no loopback port can
+     *                     be opened
      */
     StreamRelay(String rtspUrl, int connectTimeoutMs) throws IOException {
         URI u = URI.create(rtspUrl);
@@ -46,6 +48,17 @@ final class StreamRelay implements AutoCloseable {
         this.host = u.getHost();
         this.port = u.getPort() > 0 ? u.getPort() : 554;
         this.connectTimeoutMs = connectTimeoutMs;
+        // connect to the camera first: a refused or unreachable camera fails here, with its own address in the message
+        Socket up = new Socket();
+        try {
+            up.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            up.setTcpNoDelay(true);
+        } catch (IOException e) {
+            up.close();
+            upstreamError = "cannot connect to " + host + ":" + port + ": " + e.getMessage();
+            throw new IOException(upstreamError, e);
+        }
+        this.upstream = up;
         this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("relay-accept").start(this::acceptOne);
     }
@@ -62,10 +75,7 @@ final class StreamRelay implements AutoCloseable {
         try (ServerSocket s = server) {
             Socket c = s.accept();
             client = c;
-            Socket up = new Socket();
-            upstream = up;
-            up.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-            up.setTcpNoDelay(true);
+            Socket up = upstream;
             c.setTcpNoDelay(true);
             if (closed) {
                 close();
@@ -97,6 +107,11 @@ final class StreamRelay implements AutoCloseable {
         } finally {
             close();
         }
+    }
+
+    /** Why the TCP connection to the camera failed, or null. */
+    String upstreamError() {
+        return upstreamError;
     }
 
     /** Bytes received from the camera so far. */
