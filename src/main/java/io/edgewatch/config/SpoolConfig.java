@@ -1,6 +1,7 @@
 package io.edgewatch.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -32,6 +33,7 @@ public interface SpoolConfig {
 
     /** Force every spooled event to the storage device (survives power loss; wears flash). */
     @WithDefault("false")
+    @WithConverter(StrictBooleanConverter.class)
     boolean fsync();
 
     /** QoS 1 publishes awaiting PUBACK at once (also capped by the broker's Receive Maximum). */

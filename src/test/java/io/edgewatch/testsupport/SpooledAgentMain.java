@@ -31,7 +31,8 @@ import java.util.Set;
  * The agent's event path as a child process for outage tests and the soak script: one camera (a file replayed at
  * {@code -Dreplay=1} speed) through the real detector, tracker, event builder, publisher, spool and MQTT sink,
  * wired like {@code pipeline/Agent} but without Quarkus, so a test can SIGKILL and restart it. Settings come from
- * system properties: {@code source, url, spool, device, replay, user, passwordFile, ca, cert, key, loops}.
+ * system properties: {@code source, url, spool, device, replay, user, passwordFile, ca, cert, key, loops, deadline}
+ * ({@code deadline}: epoch ms at which a live source is stopped).
  * Prints {@code produced <lastSeq> published <n> retried <n> reconnects <n>} as its last line after the spool drained
  * (or 60 s passed).
  */
@@ -57,8 +58,8 @@ public final class SpooledAgentMain {
         DetectionFilter filter = new DetectionFilter(Set.of("person"), 0.5, Map.of(), 0.3);
         int loops = Integer.getInteger("loops", 1);
         for (int loop = 0; loop < loops; loop++) {
-            CaptureSettings cs = new CaptureSettings("cam1", System.getProperty("source"), "tcp", 10_000, 10_000, 1_000, 30_000,
-                    Double.parseDouble(System.getProperty("replay", "1")));
+            CaptureSettings cs = new CaptureSettings("cam1", System.getProperty("source"), "tcp", 10_000, 15_000, 500, 4_000,
+                    Double.parseDouble(System.getProperty("replay", "1")), 5_000);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
             CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0);
             CameraPipeline p = new CameraPipeline("cam1", capture, slot,
@@ -69,6 +70,11 @@ public final class SpooledAgentMain {
             capture.start();
             Thread t = new Thread(p, "pipeline-cam1");
             t.start();
+            long deadline = Long.getLong("deadline", 0);
+            if (deadline > 0) { // live source: run until the deadline (epoch ms), then stop
+                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+                p.stop();
+            }
             t.join();
         }
         boolean drained = sink.awaitDrained(60_000);
