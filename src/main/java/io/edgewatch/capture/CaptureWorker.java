@@ -1,6 +1,5 @@
 package io.edgewatch.capture;
 
-import org.bytedeco.javacv.FrameGrabber;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -185,6 +184,9 @@ public final class CaptureWorker implements Runnable {
                 }
                 if (kind == SourceKind.FILE) {
                     end();
+                    return;
+                }
+                if (stopped) {
                     return;
                 }
                 // live source: reconnect with capped exponential back-off and +-20 % jitter

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection that FFmpeg itself would never give up: a server that accepts and never answers, or a stream that
  * stays connected (RTCP and keep-alives flowing) but sends no video. FFmpeg's grabber offers no interrupt hook,
  * and its socket time-out does not fire while RTCP arrives; closing the relay's sockets makes the blocked read
- * return an error at once. Bytes are copied unchanged in both directions by two virtual threads; the relay
- * accepts exactly one connection. RTSP over TCP carries control and media on that one connection, so nothing
+ * return an error at once. The relay connects to the camera first (a refused or unreachable camera fails at once,
+ * with the camera's address in the message), then accepts exactly one connection from FFmpeg and copies bytes
+ * unchanged in both directions on two virtual threads. RTSP over TCP carries control and media on that one connection, so nothing
  * else is needed. Not used for UDP transport, files or V4L2.
  */
 final class StreamRelay implements AutoCloseable {
