@@ -12,13 +12,21 @@ package io.edgewatch.capture;
  * @param reconnectMaxMs  cap of the reconnect delay, ms
  * @param replaySpeed     for files: 0 = as fast as the consumer takes frames, every frame analysed;
  *                        &gt;0 = paced at this multiple of the file's frame rate, latest frame wins
+ * @param stallTimeoutMs  live sources: an open stream that delivers no frame for this long is counted as a stall
+ *                        and reopened by the watchdog, ms (Frigate: 20 s)
  */
 public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
-                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed) {
+                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs) {
+
+    /** Settings with the default stall time-out of 20 s. */
+    public CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
+                           long reconnectMinMs, long reconnectMaxMs, double replaySpeed) {
+        this(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed, 20_000);
+    }
 
     /** Defaults for a source: TCP for RTSP, 10 s open and read time-outs, 1..30 s reconnect back-off, unpaced replay. */
     public static CaptureSettings defaults(String cameraId, String source) {
-        return new CaptureSettings(cameraId, source, "tcp", 10_000, 10_000, 1_000, 30_000, 0);
+        return new CaptureSettings(cameraId, source, "tcp", 10_000, 10_000, 1_000, 30_000, 0, 20_000);
     }
 
     public SourceKind kind() {

@@ -1,5 +1,7 @@
 package io.edgewatch.capture;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,6 +20,10 @@ public final class CaptureStats {
     private volatile double fps;
     private volatile int width;
     private volatile int height;
+    private final AtomicLong stalls = new AtomicLong();
+    private final Deque<Long> reconnectTimes = new ArrayDeque<>();
+    private final Deque<Long> stallTimes = new ArrayDeque<>();
+    private static final long HOUR_MS = 3_600_000;
     private long windowStartNs = System.nanoTime();
     private long windowFrames;
 
@@ -53,6 +59,50 @@ public final class CaptureStats {
 
     void reconnect() {
         reconnects.incrementAndGet();
+        synchronized (reconnectTimes) {
+            reconnectTimes.addLast(System.currentTimeMillis());
+        }
+    }
+
+    /** Records a stall: the stream was open but delivered no frame for the stall time-out. */
+    void stall() {
+        stalls.incrementAndGet();
+        synchronized (stallTimes) {
+            stallTimes.addLast(System.currentTimeMillis());
+        }
+    }
+
+    private static int lastHour(Deque<Long> times) {
+        synchronized (times) {
+            long cut = System.currentTimeMillis() - HOUR_MS;
+            while (!times.isEmpty() && times.peekFirst() < cut) {
+                times.pollFirst();
+            }
+            return times.size();
+        }
+    }
+
+    /** Reconnects in the last hour. */
+    public int reconnectsLastHour() {
+        return lastHour(reconnectTimes);
+    }
+
+    /** Stalls (open stream, no frame for the stall time-out) since start. */
+    public long stalls() {
+        return stalls.get();
+    }
+
+    /** Stalls in the last hour. */
+    public int stallsLastHour() {
+        return lastHour(stallTimes);
+    }
+
+    /**
+     * Connection quality against {@code expectedFps} (Hz), see {@link ConnectionQuality}. A file that ended
+     * normally keeps the grade it had.
+     */
+    public ConnectionQuality quality(double expectedFps) {
+        return ConnectionQuality.grade(fps(), expectedFps, reconnectsLastHour(), stallsLastHour());
     }
 
     void corrupt() {
@@ -89,8 +139,15 @@ public final class CaptureStats {
         return lastFrameMs.get();
     }
 
-    /** Received frames per second over the last full window of at least 1 s (0 before). */
+    /**
+     * Received frames per second over the last full window of at least 1 s; 0 before the first window and when
+     * no frame arrived for 2 s (a stalled or lost stream has no rate), except after a file ended.
+     */
     public double fps() {
+        long last = lastFrameMs.get();
+        if (state.get() != CaptureState.ENDED && (last == 0 || System.currentTimeMillis() - last > 2_000)) {
+            return 0;
+        }
         return fps;
     }
 

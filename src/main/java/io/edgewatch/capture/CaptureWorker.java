@@ -1,6 +1,5 @@
 package io.edgewatch.capture;
 
-import org.bytedeco.javacv.FrameGrabber;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -11,6 +10,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * Decodes one camera with a {@link FfmpegFrameReader} on its own thread and hands frames to a
  * {@link LatestFrameSlot}. Live sources are reopened after failures with capped exponential back-off and
  * jitter; a file source ends at its last frame. A failing camera only affects its own thread.
+ * <p>
+ * A watchdog (one virtual thread per camera) enforces the open time-out and detects stalls: an open live stream
+ * that delivered no frame for {@link CaptureSettings#stallTimeoutMs()} is counted as a stall and reopened. For
+ * RTSP over TCP (the default) FFmpeg reads through a loopback {@link StreamRelay}, which the watchdog closes to
+ * break a connect, handshake or read that FFmpeg would otherwise wait on forever (a server that accepts and
+ * never answers, a stream that stays connected but sends no video). Other live sources rely on FFmpeg's own
+ * socket time-outs; their stalls are counted.
  */
 public final class CaptureWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(CaptureWorker.class);
@@ -21,6 +27,12 @@ public final class CaptureWorker implements Runnable {
     private final long maxFrames;
     private volatile boolean stopped;
     private volatile Thread thread;
+    private volatile StreamRelay relay;
+    private volatile long openStartedMs;
+    private volatile long lastProgressMs;
+    private volatile boolean opening;
+    private volatile boolean streaming;
+    private volatile String abortReason;
 
     /**
      * @param maxFrames stop after this many decoded frames (0 = unlimited)
@@ -38,12 +50,43 @@ public final class CaptureWorker implements Runnable {
         t.setDaemon(true);
         thread = t;
         t.start();
+        if (settings.kind().live()) {
+            Thread.ofVirtual().name("watchdog-" + settings.cameraId()).start(this::watchdog);
+        }
         return t;
     }
 
-    /** Asks the capture to stop; the slot is closed. */
+    private void watchdog() {
+        while (!stopped) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (opening && now - openStartedMs > settings.openTimeoutMs()) {
+                abort("open time-out: no stream within " + settings.openTimeoutMs() + " ms");
+            } else if (streaming && now - lastProgressMs > settings.stallTimeoutMs()) {
+                stats.stall();
+                lastProgressMs = now; // one stall per time-out period when the stream cannot be broken
+                LOG.warnf("camera %s: stalled, no frame for %d ms; reopening", settings.cameraId(), settings.stallTimeoutMs());
+                abort("stalled: connected but no frame for " + settings.stallTimeoutMs() + " ms");
+            }
+        }
+    }
+
+    private void abort(String reason) {
+        StreamRelay r = relay;
+        if (r != null) {
+            abortReason = reason;
+            r.close();
+        }
+    }
+
+    /** Asks the capture to stop; the slot is closed and a pending open or read is broken off. */
     public void stop() {
         stopped = true;
+        abort("stopped");
         stats.state(CaptureState.STOPPED);
         slot.close();
         Thread t = thread;
@@ -67,8 +110,18 @@ public final class CaptureWorker implements Runnable {
                     fail("video file " + settings.source() + " does not exist or is not readable");
                     return;
                 }
-                try (FfmpegFrameReader reader = new FfmpegFrameReader(settings, seq)) {
+                boolean useRelay = kind == SourceKind.RTSP && "tcp".equals(settings.rtspTransport())
+                        && settings.source().toLowerCase(java.util.Locale.ROOT).startsWith("rtsp://");
+                abortReason = null;
+                openStartedMs = System.currentTimeMillis();
+                opening = true;
+                try (StreamRelay r = useRelay ? new StreamRelay(settings.source(), (int) settings.openTimeoutMs()) : null;
+                     FfmpegFrameReader reader = new FfmpegFrameReader(settings, seq, r != null ? r.localUrl(settings.source()) : settings.source())) {
+                    relay = r;
                     reader.open();
+                    opening = false;
+                    lastProgressMs = System.currentTimeMillis();
+                    streaming = kind.live();
                     LOG.infof("camera %s: opened %s (%dx%d, %.1f fps, codec %s)", settings.cameraId(), redact(settings.source()),
                             reader.width(), reader.height(), reader.frameRate(), reader.codec());
                     stats.state(CaptureState.STREAMING);
@@ -87,6 +140,7 @@ public final class CaptureWorker implements Runnable {
                             break; // end of stream
                         }
                         seq = reader.nextSeq();
+                        lastProgressMs = System.currentTimeMillis();
                         stats.frame(frame.width(), frame.height());
                         if (kind == SourceKind.FILE && settings.replaySpeed() > 0) {
                             long due = t0 + (long) (paced++ * 1e9 / (fileFps * settings.replaySpeed()));
@@ -107,21 +161,32 @@ public final class CaptureWorker implements Runnable {
                         end();
                         return;
                     }
-                    stats.error("stream ended");
-                } catch (FrameGrabber.Exception | RuntimeException e) {
+                    String why = abortReason != null ? abortReason : "stream ended";
+                    LOG.warnf("camera %s: %s", settings.cameraId(), why);
+                    stats.error(why);
+                } catch (RuntimeException | java.io.IOException e) {
                     if (stopped) {
                         return;
                     }
-                    String msg = "camera " + settings.cameraId() + ": cannot read " + redact(settings.source()) + ": " + e.getMessage();
+                    String msg = "camera " + settings.cameraId() + ": cannot read " + redact(settings.source()) + ": "
+                            + (abortReason != null ? abortReason
+                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : e.getMessage());
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);
                         return;
                     }
                     LOG.warn(msg);
                     stats.error(msg);
+                } finally {
+                    relay = null;
+                    opening = false;
+                    streaming = false;
                 }
                 if (kind == SourceKind.FILE) {
                     end();
+                    return;
+                }
+                if (stopped) {
                     return;
                 }
                 // live source: reconnect with capped exponential back-off and +-20 % jitter

@@ -27,14 +27,23 @@ public final class FfmpegFrameReader implements AutoCloseable {
     private long seq;
     private long corrupt;
     private long openedAtMs;
+    private long lastPtsMs = -1;
 
     /**
      * @param firstSeq sequence number given to the first frame (continues across reconnects)
      */
     public FfmpegFrameReader(CaptureSettings settings, long firstSeq) {
+        this(settings, firstSeq, settings.source());
+    }
+
+    /**
+     * @param firstSeq sequence number given to the first frame (continues across reconnects)
+     * @param openUrl  what FFmpeg opens instead of {@code settings.source()} (the capture relay's loopback URL)
+     */
+    FfmpegFrameReader(CaptureSettings settings, long firstSeq, String openUrl) {
         this.settings = settings;
         this.seq = firstSeq;
-        this.grabber = new FFmpegFrameGrabber(settings.source());
+        this.grabber = new FFmpegFrameGrabber(openUrl);
         long readUs = settings.readTimeoutMs() * 1000;
         switch (settings.kind()) {
             case RTSP -> {
@@ -54,7 +63,10 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it
      */
     public void open() throws FrameGrabber.Exception {
-        grabber.start();
+        // startUnsafe, not start(): start() holds a JVM-wide lock (avcodec.class) for the whole open, so one camera
+        // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
+        // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.
+        grabber.startUnsafe();
         openedAtMs = System.currentTimeMillis();
     }
 
@@ -77,10 +89,30 @@ public final class FfmpegFrameReader implements AutoCloseable {
             }
             Mat copy = view.clone();
             long pts = grabber.getTimestamp() >= 0 ? grabber.getTimestamp() / 1000 : -1;
+            countSkipped(pts);
             // a replayed file keeps its own timeline (open time + presentation time), so durations, path sampling
             // and update intervals mean the same as on a live camera however fast the file is decoded
             long time = settings.kind() == SourceKind.FILE && pts >= 0 ? openedAtMs + pts : System.currentTimeMillis();
             return new CapturedFrame(copy, copy.cols(), copy.rows(), seq++, time, pts);
+        }
+    }
+
+    /**
+     * Counts frames the demuxer or decoder dropped (corrupt data: FFmpeg conceals or skips them without an error):
+     * a presentation-time step of more than 1.5 frame intervals at the declared frame rate counts the missing
+     * frames.
+     */
+    private void countSkipped(long ptsMs) {
+        double fps = grabber.getFrameRate();
+        if (ptsMs >= 0 && lastPtsMs >= 0 && fps > 0 && fps < 1000) {
+            double intervalMs = 1000.0 / fps;
+            long step = ptsMs - lastPtsMs;
+            if (step > 1.5 * intervalMs) {
+                corrupt += Math.round(step / intervalMs) - 1;
+            }
+        }
+        if (ptsMs >= 0) {
+            lastPtsMs = ptsMs;
         }
     }
 
@@ -101,7 +133,10 @@ public final class FfmpegFrameReader implements AutoCloseable {
         return grabber.getVideoCodecName();
     }
 
-    /** Frames skipped because they could not be decoded into an image. */
+    /**
+     * Frames skipped as corrupt: decoded without an image, or missing from the presentation timeline (the decoder
+     * or demuxer dropped them).
+     */
     public long corruptFrames() {
         return corrupt;
     }

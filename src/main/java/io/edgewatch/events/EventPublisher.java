@@ -59,7 +59,7 @@ public final class EventPublisher {
             }
             maxPayloadBytes.accumulateAndGet(payload.length, Math::max);
             try {
-                sink.send(eventsTopic(e.device(), e.camera()), payload, false);
+                sink.sendEvent(e.seq(), eventsTopic(e.device(), e.camera()), payload);
                 published.incrementAndGet();
             } catch (EventSink.SinkException ex) {
                 failed.incrementAndGet();

@@ -14,6 +14,19 @@ public interface EventSink extends AutoCloseable {
      */
     void send(String topic, byte[] payload, boolean retained);
 
+    /**
+     * Sends one numbered event. Sinks that store and forward (MQTT) keep it under its sequence number until it
+     * is acknowledged; the default sends it like any message.
+     *
+     * @param seq     the event's per-agent sequence number (increasing)
+     * @param topic   MQTT topic of the event
+     * @param payload UTF-8 JSON
+     * @throws SinkException when the event could not be stored or handed over
+     */
+    default void sendEvent(long seq, String topic, byte[] payload) {
+        send(topic, payload, false);
+    }
+
     /** True when messages can be delivered now. */
     boolean connected();
 

@@ -9,7 +9,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of event delivery: UP when the broker is connected (or events go to standard output). */
+/**
+ * Readiness of event delivery: UP when the broker is connected (or events go to standard output). With MQTT it
+ * also reports the spool: depth, age of the oldest pending event, events acknowledged, retried, dropped and
+ * reconnects.
+ */
 @Readiness
 @ApplicationScoped
 public class BrokerHealthCheck implements HealthCheck {
@@ -30,6 +34,11 @@ public class BrokerHealthCheck implements HealthCheck {
         b.withData("sink", sink.describe()).withData("connected", sink.connected());
         if (p != null) {
             b.withData("eventsPublished", p.published()).withData("eventsFailed", p.failed()).withData("lastSeq", p.lastSeq());
+        }
+        if (sink instanceof io.edgewatch.mqtt.MqttEventSink m) {
+            b.withData("spoolDepth", m.spoolDepth()).withData("oldestPendingAgeMs", m.oldestPendingAgeMs())
+                    .withData("eventsAcknowledged", m.eventsPublished()).withData("eventsRetried", m.eventsRetried())
+                    .withData("eventsDropped", m.eventsDropped()).withData("reconnects", m.reconnects());
         }
         return b.status(sink.connected()).build();
     }

@@ -14,7 +14,9 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Registers one readiness check per running camera, named {@code camera-<id>}: UP while frames arrive (or after
  * a file ended normally), DOWN while reconnecting, failed or stalled. Data: state, frames received and
- * processed, received and processed fps against the expected rate, dropped frames, last invoke ms, last error.
+ * processed, received and processed fps against the expected rate, dropped frames, reconnects and stalls (total
+ * and in the last hour), connection quality ({@link io.edgewatch.capture.ConnectionQuality}: excellent, fair,
+ * poor, unusable), last invoke ms, last error.
  */
 @ApplicationScoped
 public class CameraHealthChecks {
@@ -41,6 +43,10 @@ public class CameraHealthChecks {
                 .withData("framesDropped", p.droppedFrames())
                 .withData("corruptFrames", s.corruptFrames())
                 .withData("reconnects", s.reconnects())
+                .withData("reconnectsLastHour", (long) s.reconnectsLastHour())
+                .withData("stalls", s.stalls())
+                .withData("stallsLastHour", (long) s.stallsLastHour())
+                .withData("quality", s.quality(p.expectedFps()).wire())
                 .withData("fpsReceived", round(s.fps()))
                 .withData("fpsProcessed", round(p.processFps()))
                 .withData("fpsExpected", round(p.expectedFps()))

@@ -6,7 +6,9 @@ import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.LatestFrameSlot;
 import io.edgewatch.config.DelegatesConfig;
+import io.edgewatch.config.CaptureConfig;
 import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.config.SpoolConfig;
 import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
@@ -20,8 +22,11 @@ import io.edgewatch.inference.Acceleration;
 import io.edgewatch.inference.DelegateSpec;
 import io.edgewatch.inference.LoadedModel;
 import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.inference.TfliteModel;
+import io.edgewatch.mqtt.EventSpool;
 import io.edgewatch.mqtt.MqttEventSink;
 import io.edgewatch.mqtt.MqttSettings;
+import io.edgewatch.mqtt.SpoolSettings;
 import io.edgewatch.track.Tracker;
 import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +59,8 @@ public class Agent {
     private final MeterRegistry registry;
     private final DelegatesConfig delegates;
     private final ModelStatusBoard modelStatus;
+    private final SpoolConfig spoolConfig;
+    private final CaptureConfig captureConfig;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
     private volatile EventSink sink;
     private volatile EventPublisher publisher;
@@ -63,9 +70,12 @@ public class Agent {
     private final jakarta.enterprise.event.Event<AgentStarted> started;
 
     public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry,
-                 DelegatesConfig delegates, ModelStatusBoard modelStatus, jakarta.enterprise.event.Event<AgentStarted> started) {
+                 DelegatesConfig delegates, ModelStatusBoard modelStatus, SpoolConfig spoolConfig, CaptureConfig captureConfig,
+                 jakarta.enterprise.event.Event<AgentStarted> started) {
         this.delegates = delegates;
         this.modelStatus = modelStatus;
+        this.spoolConfig = spoolConfig;
+        this.captureConfig = captureConfig;
         this.config = config;
         this.facesConfig = facesConfig;
         this.mapper = mapper;
@@ -86,7 +96,8 @@ public class Agent {
         if (req.source().isPresent()) {
             CaptureSettings d = CaptureSettings.defaults(req.cameraId(), req.source().get());
             CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
-                    d.readTimeoutMs(), d.reconnectMinMs(), d.reconnectMaxMs(), req.replaySpeed());
+                    d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
+                    captureConfig.stallTimeoutMs());
             if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
                 throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
             }
@@ -95,7 +106,7 @@ public class Agent {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
                     cameras.put(id, new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
-                            1_000, 30_000, c.replaySpeed()));
+                            captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), c.replaySpeed(), captureConfig.stallTimeoutMs()));
                 }
             });
         }
@@ -129,12 +140,17 @@ public class Agent {
         }
 
         sink = createSink(req.mqttUrl());
+        if (sink instanceof MqttEventSink m) {
+            m.bindMetrics(registry);
+        }
         if (faceService != null) {
             String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
             faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
             faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
-        publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
+        // with a spool the numbering continues after the last seq ever spooled (restart, crash)
+        long firstSeq = sink instanceof MqttEventSink m ? m.spool().lastSeq() + 1 : 1;
+        publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), firstSeq);
         EventPolicy policy = Settings.events(config.events());
         TrackerSettings ts = Settings.tracker(config.tracker());
         for (CaptureSettings cs : cameras.values()) {
@@ -171,7 +187,12 @@ public class Agent {
         MqttSettings s = new MqttSettings(url.get(), m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(),
                 m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
                 prefix + "/" + config.deviceId() + "/availability");
-        return new MqttEventSink(s);
+        SpoolConfig sc = spoolConfig;
+        SpoolSettings ss = new SpoolSettings(sc.resolvedDir(), sc.maxBytes(), sc.maxAgeS() * 1000, sc.fsync(), sc.inflightWindow(),
+                sc.reconnectMinMs(), sc.reconnectMaxMs());
+        EventSpool spool = new EventSpool(ss);
+        LOG.infof("event spool %s: %d events pending, last seq %d", spool.file(), spool.depth(), spool.lastSeq());
+        return new MqttEventSink(s, ss, spool, prefix + "/" + config.deviceId() + "/gap", config.deviceId());
     }
 
     /**

@@ -86,6 +86,13 @@ public final class CameraPipeline implements Runnable {
                 .tag("camera", cameraId).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
                 .description("Frames decoded from the camera").tag("camera", cameraId).register(registry);
+        // capture robustness: reconnects and stalls in the last hour, quality 0 excellent .. 3 unusable
+        var cam = List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId));
+        registry.gauge("edgewatch.capture.reconnects.last.hour", cam, capture.stats(), CaptureStats::reconnectsLastHour);
+        registry.gauge("edgewatch.capture.stalls.last.hour", cam, capture.stats(), CaptureStats::stallsLastHour);
+        registry.gauge("edgewatch.capture.quality", cam, this, p -> p.captureStats().quality(p.expectedFps()).ordinal());
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.corrupt", capture.stats(), CaptureStats::corruptFrames)
+                .description("Frames that could not be decoded into an image").tag("camera", cameraId).register(registry);
     }
 
     /** Adds the face step (identification of person tracks); call before the pipeline thread starts. */

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Mosquitto implements AutoCloseable {
     private final int port;
+    private final int tlsPort;
     private final Path dir;
     private final String extraConfig;
     private Process process;
 
     private Mosquitto(int port, Path dir, String extraConfig) {
         this.port = port;
+        this.tlsPort = freePortUnchecked();
         this.dir = dir;
         this.extraConfig = extraConfig;
     }
@@ -31,6 +33,73 @@ public final class Mosquitto implements AutoCloseable {
         Mosquitto m = new Mosquitto(freePort(), Files.createTempDirectory("mosquitto"), extraConfig == null ? "" : extraConfig);
         m.start();
         return m;
+    }
+
+    private static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port", e);
+        }
+    }
+
+    /**
+     * Starts a broker with two loopback listeners: {@link #port()} anonymous plain TCP (for test subscribers) and
+     * {@link #tlsPort()} with TLS (server certificate signed by a CA made by {@link #makeCertificates}), a password
+     * file with user {@code user} / {@code password}, and a required client certificate. Persistence is on and
+     * saved on every change, so a persistent subscriber session and its queued messages survive a SIGKILL.
+     */
+    public static Mosquitto startSecured(String user, String password) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("mosquitto");
+        makeCertificates(dir);
+        run(dir, "/usr/bin/mosquitto_passwd", "-b", "-c", dir.resolve("passwd").toString(), user, password);
+        String conf = """
+                user root
+                per_listener_settings true
+                listener ${port} 127.0.0.1
+                allow_anonymous true
+                listener ${tlsPort} 127.0.0.1
+                allow_anonymous false
+                password_file DIR/passwd
+                cafile DIR/ca.pem
+                certfile DIR/server.pem
+                keyfile DIR/server.key
+                require_certificate true
+                persistence true
+                persistence_location DIR/
+                autosave_interval 1
+                autosave_on_changes true
+                """.replace("DIR", dir.toString());
+        Mosquitto m = new Mosquitto(freePort(), dir, conf);
+        m.start();
+        return m;
+    }
+
+    /**
+     * Makes a test PKI with openssl in {@code dir}: {@code ca.pem}/{@code ca.key}, a server certificate for
+     * 127.0.0.1 ({@code server.pem}/{@code server.key}) and a client certificate ({@code client.pem} with a PKCS#8
+     * {@code client.key}), EC P-256, valid one day.
+     */
+    public static void makeCertificates(Path dir) throws IOException, InterruptedException {
+        String d = dir.toString();
+        run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                "-subj", "/CN=edgewatch-test-ca", "-keyout", d + "/ca.key", "-out", d + "/ca.pem");
+        for (String name : new String[]{"server", "client"}) {
+            run(dir, "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", d + "/" + name + ".key");
+            run(dir, "openssl", "req", "-new", "-key", d + "/" + name + ".key", "-subj", "/CN=" + (name.equals("server") ? "127.0.0.1" : "edgewatch-client"),
+                    "-out", d + "/" + name + ".csr");
+            Files.writeString(dir.resolve(name + ".ext"), name.equals("server") ? "subjectAltName=IP:127.0.0.1,DNS:localhost\n" : "extendedKeyUsage=clientAuth\n");
+            run(dir, "openssl", "x509", "-req", "-in", d + "/" + name + ".csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
+                    "-CAcreateserial", "-days", "1", "-extfile", d + "/" + name + ".ext", "-out", d + "/" + name + ".pem");
+        }
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
     }
 
     /** A free TCP port on the loopback interface. */
@@ -53,7 +122,8 @@ public final class Mosquitto implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         Path conf = dir.resolve("mosquitto.conf");
         String base = extraConfig.contains("listener ") ? "" : "listener " + port + " 127.0.0.1\nallow_anonymous true\n";
-        Files.writeString(conf, base + extraConfig.replace("${port}", Integer.toString(port)) + "\npersistence false\n");
+        Files.writeString(conf, base + extraConfig.replace("${port}", Integer.toString(port)).replace("${tlsPort}", Integer.toString(tlsPort))
+                + (extraConfig.contains("persistence true") ? "\n" : "\npersistence false\n"));
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-c", conf.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         long end = System.currentTimeMillis() + 10_000;
@@ -80,6 +150,16 @@ public final class Mosquitto implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Port of the TLS listener of {@link #startSecured}. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code ssl://127.0.0.1:<tlsPort>} */
+    public String tlsUrl() {
+        return "ssl://127.0.0.1:" + tlsPort;
     }
 
     /** {@code tcp://127.0.0.1:<port>} */

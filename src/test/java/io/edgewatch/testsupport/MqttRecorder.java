@@ -20,19 +20,59 @@ public final class MqttRecorder implements AutoCloseable {
 
     /** Connects to {@code url} and subscribes to {@code filter} with QoS 1. */
     public MqttRecorder(String url, String filter) throws MqttException {
+        this(url, filter, false);
+    }
+
+    /**
+     * @param persistent a persistent session (clean start off, 1 h session expiry) with automatic reconnect, so
+     *                   QoS 1 messages published while the recorder is reconnecting are queued by the broker and
+     *                   not lost to the test (the broker needs persistence to keep them across its own restart)
+     */
+    public MqttRecorder(String url, String filter, boolean persistent) throws MqttException {
         client = new MqttClient(url, "rec-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        client.connect(o);
-        // subscribe(String, int, listener) recurses forever in Paho 1.2.5; the array form does not
-        org.eclipse.paho.mqttv5.client.IMqttMessageListener listener = (topic, msg) -> {
-            synchronized (messages) {
-                messages.add(new Message(topic, new String(msg.getPayload(), StandardCharsets.UTF_8), msg.isRetained(), msg.getQos()));
-                messages.notifyAll();
+        o.setCleanStart(!persistent);
+        if (persistent) {
+            o.setSessionExpiryInterval(3600L);
+            o.setAutomaticReconnect(true);
+            o.setAutomaticReconnectDelay(1, 2);
+        }
+        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
             }
-        };
-        client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[]{new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1)},
-                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{listener});
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage msg) {
+                synchronized (messages) {
+                    messages.add(new Message(topic, new String(msg.getPayload(), StandardCharsets.UTF_8), msg.isRetained(), msg.getQos()));
+                    messages.notifyAll();
+                }
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        client.connect(o);
+        client.subscribe(filter, 1);
+    }
+
+    /** True while connected to the broker. */
+    public boolean connected() {
+        return client.isConnected();
     }
 
     /** A copy of the messages so far. */

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""A small RTSP server for tests and the soak run, over the GStreamer RTSP server library (Debian packages
+gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{base,good,bad,ugly}, gstreamer1.0-libav, python3-gi).
+
+Serves a video file as H.264 (or H.265 with --codec h265, or grayscale with --gray) at rtsp://127.0.0.1:PORT/stream,
+in real time, looping is not done: at the end of the file the session ends and clients reconnect.
+Signals: SIGUSR1 freezes every running session (the RTSP connection stays up but no RTP packet is sent: a stall);
+SIGUSR2 unfreezes; SIGTERM stops. Prints "ready <port>" on standard output once listening.
+
+Usage: rtsp-test-server.py --port 8554 --file media-cache/vtest.avi [--codec h264|h265] [--gray] [--size WxH]
+"""
+import argparse
+import signal
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port", type=int, required=True)
+ap.add_argument("--file", required=True)
+ap.add_argument("--codec", choices=["h264", "h265"], default="h264")
+ap.add_argument("--gray", action="store_true")
+ap.add_argument("--size", default="")
+args = ap.parse_args()
+
+Gst.init(None)
+caps = []
+if args.size:
+    w, h = args.size.split("x")
+    caps.append(f"videoscale ! video/x-raw,width={w},height={h}")
+if args.gray:
+    caps.append("videoconvert ! video/x-raw,format=GRAY8")
+conv = " ! ".join(caps + ["videoconvert ! video/x-raw,format=I420"])
+if args.codec == "h264":
+    enc = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=10 ! rtph264pay name=pay0 pt=96 config-interval=1"
+else:
+    enc = "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=10 ! rtph265pay name=pay0 pt=96 config-interval=1"
+launch = f"( filesrc location={args.file} ! decodebin ! {conv} ! valve name=valve drop=false ! {enc} )"
+
+server = GstRtspServer.RTSPServer()
+server.set_address("127.0.0.1")
+server.set_service(str(args.port))
+factory = GstRtspServer.RTSPMediaFactory()
+factory.set_launch(launch)
+factory.set_shared(False)
+server.get_mount_points().add_factory("/stream", factory)
+valves = []
+
+
+def on_configure(_factory, media):
+    valves.append(media.get_element().get_by_name("valve"))
+
+
+factory.connect("media-configure", on_configure)
+
+
+def set_drop(drop):
+    for v in valves:
+        v.set_property("drop", drop)
+    print("frozen" if drop else "unfrozen", flush=True)
+    return True
+
+
+loop = GLib.MainLoop()
+GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, lambda: set_drop(True))
+GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR2, lambda: set_drop(False))
+GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda: loop.quit() or False)
+if server.attach(None) == 0:
+    print(f"cannot listen on 127.0.0.1:{args.port}", file=sys.stderr)
+    sys.exit(1)
+print(f"ready {args.port}", flush=True)
+loop.run()

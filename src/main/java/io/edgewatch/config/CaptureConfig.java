@@ -1,0 +1,27 @@
+package io.edgewatch.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * Capture robustness for every live camera, prefix {@code edgewatch.capture} (README "Camera health").
+ */
+@ConfigMapping(prefix = "edgewatch.capture")
+public interface CaptureConfig {
+    /** An open live stream that delivers no frame for this long is a stall and is reopened, ms (Frigate: 20 s). */
+    @WithDefault("20000")
+    @Min(500) @Max(600_000)
+    long stallTimeoutMs();
+
+    /** First reconnect delay, ms (doubled per failure, +-20 % jitter). */
+    @WithDefault("1000")
+    @Min(10) @Max(600_000)
+    long reconnectMinMs();
+
+    /** Cap of the reconnect delay, ms. */
+    @WithDefault("30000")
+    @Min(100) @Max(3_600_000)
+    long reconnectMaxMs();
+}

@@ -1,0 +1,307 @@
+package io.edgewatch.mqtt;
+
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Crash-safe store-and-forward queue of serialized events, keyed by their per-agent sequence number, in an H2
+ * MVStore file ({@code <dir>/events.mv.db}). An event is committed to the file before it is handed to the MQTT
+ * client and removed only after the broker acknowledged it, so neither a broker outage nor a killed agent loses
+ * it. The last sequence number ever assigned is kept too, so numbering continues after a restart.
+ * <p>
+ * Bounded by {@link SpoolSettings#maxBytes()} (payload + topic bytes) and {@link SpoolSettings#maxAgeMs()}: when
+ * an append would exceed the size, or an event grows older than the age, the <em>oldest</em> events are dropped,
+ * counted, and their sequence range is recorded as a pending {@link Gap} (persisted) until a gap notice has been
+ * acknowledged by the broker. Thread-safe (all methods synchronized; MVStore itself is thread-safe).
+ * <p>
+ * Durability: every append is committed (written to the file, so it survives the process being killed);
+ * with {@link SpoolSettings#fsync()} it is also forced to the storage device (survives power loss, costs flash
+ * wear). Removals are committed lazily: after a crash an acknowledged event may be sent again (at-least-once,
+ * subscribers de-duplicate by {@code seq}).
+ */
+public final class EventSpool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EventSpool.class);
+    /** File name inside the spool directory. */
+    public static final String FILE_NAME = "events.mv.db";
+
+    /**
+     * A range of sequence numbers that was dropped before it could be delivered.
+     *
+     * @param fromSeq first lost seq, inclusive
+     * @param toSeq   last lost seq, inclusive
+     * @param reason  {@code spool-full} or {@code expired}
+     */
+    public record Gap(long fromSeq, long toSeq, String reason) {
+        /** Number of events lost. */
+        public long count() {
+            return toSeq - fromSeq + 1;
+        }
+    }
+
+    /**
+     * One pending event.
+     *
+     * @param seq        sequence number
+     * @param topic      MQTT topic
+     * @param payload    UTF-8 JSON
+     * @param spooledAtMs epoch ms when it was spooled
+     */
+    public record Entry(long seq, String topic, byte[] payload, long spooledAtMs) { }
+
+    private final SpoolSettings settings;
+    private final Path file;
+    private final MVStore store;
+    private final MVMap<Long, byte[]> events;
+    private final MVMap<Long, String> gaps;
+    private final MVMap<String, Long> meta;
+    private long bytes;
+    private long dropped;
+
+    /**
+     * Opens (or creates) the spool in {@code settings.dir()}. A file that MVStore cannot open is moved aside to
+     * {@code events.mv.db.corrupt-<epochMs>} (kept for inspection) and a fresh spool is started; the error is logged
+     * with both file names.
+     *
+     * @throws IllegalArgumentException naming the directory when it cannot be created or written
+     */
+    public EventSpool(SpoolSettings settings) {
+        this.settings = settings;
+        try {
+            Files.createDirectories(settings.dir());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("edgewatch.spool.dir " + settings.dir() + " cannot be created: " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(settings.dir())) {
+            throw new IllegalArgumentException("edgewatch.spool.dir " + settings.dir() + " is not writable");
+        }
+        this.file = settings.dir().resolve(FILE_NAME);
+        MVStore s;
+        try {
+            s = open(file);
+        } catch (MVStoreException | IllegalStateException e) {
+            Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
+            LOG.errorf("event spool %s cannot be opened (%s); moved to %s, starting an empty spool", file, e.getMessage(), aside);
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException io) {
+                throw new IllegalArgumentException("event spool " + file + " is corrupt and cannot be moved aside: " + io.getMessage(), io);
+            }
+            s = open(file);
+        }
+        this.store = s;
+        this.events = store.openMap("events");
+        this.gaps = store.openMap("gaps");
+        this.meta = store.openMap("meta");
+        for (Cursor<Long, byte[]> c = events.cursor(null); c.hasNext(); ) {
+            c.next();
+            bytes += c.getValue().length;
+        }
+        dropped = meta.getOrDefault("dropped", 0L);
+    }
+
+    private static MVStore open(Path file) {
+        // auto-commit stays on as a back-stop for lazily committed removals; appends commit explicitly
+        return new MVStore.Builder().fileName(file.toString()).open();
+    }
+
+    /**
+     * Stores one event and commits it to the file. Drops the oldest events first when the spool would exceed its
+     * size bound (a single event larger than the bound is still stored: the newest event is never the one lost).
+     *
+     * @param seq     its sequence number, greater than any before
+     * @param topic   MQTT topic
+     * @param payload serialized event
+     * @throws IllegalArgumentException when {@code seq} does not increase
+     */
+    public synchronized void append(long seq, String topic, byte[] payload) {
+        long last = lastSeq();
+        if (seq <= last) {
+            throw new IllegalArgumentException("spool seq must increase: " + seq + " after " + last);
+        }
+        byte[] value = encode(topic, payload, System.currentTimeMillis());
+        while (bytes + value.length > settings.maxBytes() && !events.isEmpty()) {
+            dropOldest("spool-full");
+        }
+        events.put(seq, value);
+        bytes += value.length;
+        meta.put("lastSeq", seq);
+        commit(true);
+    }
+
+    /**
+     * Drops events older than {@link SpoolSettings#maxAgeMs()}.
+     *
+     * @return number dropped
+     */
+    public synchronized int expire(long nowMs) {
+        int n = 0;
+        Long k;
+        while ((k = events.firstKey()) != null && nowMs - spooledAt(events.get(k)) > settings.maxAgeMs()) {
+            dropOldest("expired");
+            n++;
+        }
+        if (n > 0) {
+            commit(true);
+        }
+        return n;
+    }
+
+    private void dropOldest(String reason) {
+        Long k = events.firstKey();
+        byte[] v = events.remove(k);
+        bytes -= v.length;
+        dropped++;
+        meta.put("dropped", dropped);
+        Map.Entry<Long, String> lastGap = gaps.lastKey() == null ? null : Map.entry(gaps.lastKey(), gaps.get(gaps.lastKey()));
+        if (lastGap != null) {
+            Gap g = parseGap(lastGap.getKey(), lastGap.getValue());
+            if (g.toSeq() == k - 1 && g.reason().equals(reason)) {
+                gaps.put(g.fromSeq(), (k) + "," + reason);
+                return;
+            }
+        }
+        gaps.put(k, k + "," + reason);
+    }
+
+    /** The event with the lowest seq, or null when empty. */
+    public synchronized Entry first() {
+        Long k = events.firstKey();
+        return k == null ? null : entry(k, events.get(k));
+    }
+
+    /** The pending event with the lowest seq above {@code seq}, or null. */
+    public synchronized Entry after(long seq) {
+        Long k = events.higherKey(seq);
+        return k == null ? null : entry(k, events.get(k));
+    }
+
+    /** Removes an acknowledged event (no-op when already gone); the removal is committed lazily. */
+    public synchronized void remove(long seq) {
+        byte[] v = events.remove(seq);
+        if (v != null) {
+            bytes -= v.length;
+        }
+    }
+
+    /**
+     * Drops an event the broker refused (MQTT 5 PUBACK reason code &gt;= 0x80): it can never be delivered, so it is
+     * removed, counted as dropped and announced as a gap with reason {@code rejected}.
+     */
+    public synchronized void reject(long seq) {
+        byte[] v = events.remove(seq);
+        if (v == null) {
+            return;
+        }
+        bytes -= v.length;
+        dropped++;
+        meta.put("dropped", dropped);
+        gaps.put(seq, seq + ",rejected");
+        commit(true);
+    }
+
+    /** Gaps not yet announced to the broker, oldest first. */
+    public synchronized List<Gap> pendingGaps() {
+        List<Gap> out = new ArrayList<>();
+        for (Map.Entry<Long, String> e : gaps.entrySet()) {
+            out.add(parseGap(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Forgets a gap once its notice was acknowledged. */
+    public synchronized void gapAnnounced(Gap g) {
+        String v = gaps.get(g.fromSeq());
+        if (v != null && parseGap(g.fromSeq(), v).toSeq() == g.toSeq()) {
+            gaps.remove(g.fromSeq());
+        }
+        commit(false);
+    }
+
+    /** Last sequence number ever appended (0 for a new spool); survives restarts. */
+    public synchronized long lastSeq() {
+        return meta.getOrDefault("lastSeq", 0L);
+    }
+
+    /** Events waiting for an acknowledgement. */
+    public synchronized long depth() {
+        return events.sizeAsLong();
+    }
+
+    /** Bytes held (topics + payloads + 10 bytes per event). */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Age of the oldest pending event, ms (0 when empty). */
+    public synchronized long oldestAgeMs(long nowMs) {
+        Long k = events.firstKey();
+        return k == null ? 0 : Math.max(0, nowMs - spooledAt(events.get(k)));
+    }
+
+    /** Events dropped since the spool file was created (size or age bound). */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** The spool file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Commits pending removals. */
+    public synchronized void flush() {
+        commit(false);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!store.isClosed()) {
+            store.close();
+        }
+    }
+
+    private void commit(boolean durable) {
+        store.commit();
+        if (durable && settings.fsync()) {
+            store.sync();
+        }
+    }
+
+    private static Gap parseGap(long from, String v) {
+        String[] p = v.split(",", 2);
+        return new Gap(from, Long.parseLong(p[0]), p[1]);
+    }
+
+    // value layout: spooledAtMs (8 bytes), topic length (2 bytes), topic UTF-8, payload
+    private static byte[] encode(String topic, byte[] payload, long atMs) {
+        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(10 + t.length + payload.length).putLong(atMs).putShort((short) t.length).put(t).put(payload).array();
+    }
+
+    private static long spooledAt(byte[] v) {
+        return ByteBuffer.wrap(v).getLong();
+    }
+
+    private static Entry entry(long seq, byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long at = b.getLong();
+        int tl = Short.toUnsignedInt(b.getShort());
+        String topic = new String(v, 10, tl, StandardCharsets.UTF_8);
+        byte[] payload = new byte[v.length - 10 - tl];
+        System.arraycopy(v, 10 + tl, payload, 0, payload.length);
+        return new Entry(seq, topic, payload, at);
+    }
+}

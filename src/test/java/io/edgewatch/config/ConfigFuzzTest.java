@@ -1,0 +1,108 @@
+package io.edgewatch.config;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.validator.BeanValidationConfigValidator;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Configuration fuzz: wrong types, unknown keys and out-of-range values of the mappings the agent starts with
+ * (EdgewatchConfig, SpoolConfig, CaptureConfig), built with SmallRye Config and Hibernate Validator as Quarkus does
+ * at start-up. Every bad value must give an error that names the key; good values must pass.
+ */
+class ConfigFuzzTest {
+    private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
+            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
+
+    private static SmallRyeConfig build(Map<String, String> props) {
+        return new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(props, "fuzz", 500))
+                .withMapping(EdgewatchConfig.class)
+                .withMapping(SpoolConfig.class)
+                .withMapping(CaptureConfig.class)
+                .withValidateUnknown(true)
+                .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
+                .build();
+    }
+
+    @Test
+    void defaultsAndGoodValuesPass() {
+        SmallRyeConfig c = build(Map.of("edgewatch.spool.max-bytes", "1048576", "edgewatch.spool.dir", "/var/lib/edgewatch",
+                "edgewatch.capture.stall-timeout-ms", "5000", "edgewatch.cameras.front.source", "rtsp://192.0.2.10/s"));
+        assertThat(c.getConfigMapping(SpoolConfig.class).maxBytes()).isEqualTo(1_048_576);
+        assertThat(c.getConfigMapping(SpoolConfig.class).inflightWindow()).isEqualTo(16);
+        assertThat(c.getConfigMapping(CaptureConfig.class).stallTimeoutMs()).isEqualTo(5_000);
+        assertThat(c.getConfigMapping(EdgewatchConfig.class).cameras().get("front").rtspTransport()).isEqualTo("tcp");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            // wrong types
+            "edgewatch.spool.max-bytes|lots",
+            "edgewatch.spool.fsync|maybe",
+            "edgewatch.spool.inflight-window|1.5",
+            "edgewatch.capture.stall-timeout-ms|fast",
+            "edgewatch.detector.threads|two",
+            "edgewatch.mqtt.qos|one",
+            // out of range
+            "edgewatch.spool.max-bytes|-5",
+            "edgewatch.spool.max-age-s|0",
+            "edgewatch.spool.inflight-window|0",
+            "edgewatch.spool.inflight-window|70000",
+            "edgewatch.spool.reconnect-min-ms|1",
+            "edgewatch.capture.stall-timeout-ms|10",
+            "edgewatch.capture.reconnect-max-ms|99999999999",
+            "edgewatch.mqtt.qos|3",
+            "edgewatch.detector.min-score|1.5",
+            "edgewatch.cameras.front.expected-fps|0",
+            "edgewatch.cameras.front.rtsp-transport|http",
+            // unknown keys
+            "edgewatch.spool.max-size|10",
+            "edgewatch.capture.stall-timout-ms|100",
+            "edgewatch.mqtt.pasword|x",
+    })
+    void badValueNamesTheKey(String key, String value) {
+        Map<String, String> props = new HashMap<>();
+        props.put("edgewatch.cameras.front.source", "rtsp://192.0.2.10/s");
+        props.put(key, value);
+        assertThatThrownBy(() -> build(props))
+                .as("%s=%s", key, value)
+                .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
+                        .contains(key.substring("edgewatch.".length())));
+    }
+
+    @Test
+    void randomValuesNeverCrash() {
+        String[] keys = {"edgewatch.spool.max-bytes", "edgewatch.spool.max-age-s", "edgewatch.spool.fsync", "edgewatch.spool.inflight-window",
+                "edgewatch.spool.reconnect-min-ms", "edgewatch.capture.stall-timeout-ms", "edgewatch.capture.reconnect-min-ms",
+                "edgewatch.mqtt.keep-alive-s", "edgewatch.tracker.min-hits"};
+        String[] values = {"", " ", "0", "-1", "1e309", "NaN", "9223372036854775808", "0x10", "true", "\u0000", "ü", "1,2", "${nope}"};
+        java.util.Random r = new java.util.Random(42);
+        int errors = 0;
+        for (int i = 0; i < 200; i++) {
+            Map<String, String> props = new HashMap<>();
+            props.put("edgewatch.cameras.front.source", "/dev/video0");
+            String key = keys[r.nextInt(keys.length)];
+            props.put(key, values[r.nextInt(values.length)]);
+            try {
+                build(props);
+            } catch (RuntimeException e) {
+                errors++;
+                assertThat(e.getMessage()).as("message for %s", props).isNotBlank();
+            }
+        }
+        assertThat(errors).isGreaterThan(100);
+    }
+}
