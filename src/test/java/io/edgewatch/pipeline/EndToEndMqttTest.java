@@ -6,6 +6,8 @@ import io.edgewatch.testsupport.EventSchema;
 import io.edgewatch.testsupport.Mosquitto;
 import io.edgewatch.testsupport.MqttRecorder;
 import io.edgewatch.testsupport.TestPaths;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -30,7 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tracks lasting 5 s or more, which are the durable identities, between 10 and 40. The measured figures are printed.
  */
 @QuarkusMainTest
+@TestProfile(EndToEndMqttTest.FreshSpool.class)
 class EndToEndMqttTest {
+    /** A spool of its own: no event left by another test is delivered here, and numbering starts at 1. */
+    public static class FreshSpool implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                return Map.of("edgewatch.spool.dir", java.nio.file.Files.createTempDirectory("e2e-spool").toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Test

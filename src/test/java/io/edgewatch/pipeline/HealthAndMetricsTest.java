@@ -32,7 +32,16 @@ class HealthAndMetricsTest {
             return Map.of("edgewatch.cameras.good.source", TestPaths.vtest().toString(),
                     "edgewatch.cameras.good.expected-fps", "10",
                     "edgewatch.cameras.bad.source", "/nonexistent/camera-bad.avi",
-                    "edgewatch.device-id", "health-test");
+                    "edgewatch.device-id", "health-test",
+                    "edgewatch.spool.dir", tempDir());
+        }
+    }
+
+    static String tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("health-spool").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
