@@ -3,10 +3,13 @@ package io.edgewatch.cli;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine;
 
-/** The {@code edgewatch} command line: {@code run} starts the agent, {@code bench} measures the pipeline. */
+/**
+ * The {@code edgewatch} command line: {@code run} starts the agent, {@code bench} measures the pipeline,
+ * {@code doctor} checks an installation.
+ */
 @TopCommand
 @CommandLine.Command(name = "edgewatch", mixinStandardHelpOptions = true, version = "edgewatch 0.1.0",
         description = "On-device video analytics agent: detects and tracks objects, publishes metadata events over MQTT.",
-        subcommands = {RunCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, DoctorCommand.class})
 public class EdgewatchCommand {
 }
