@@ -104,11 +104,19 @@ sleep 0.5
 
 echo "arm64-smoke: running the agent under qemu-aarch64-static on $frames frames of vtest.avi (time-out ${run_timeout} s)"
 t_start=$(now)
-set +e
 timeout "$run_timeout" qemu-aarch64-static "$java_arm64" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
     -Dquarkus.http.port=0 -Dedgewatch.detector.threads=2 \
     -jar "$build_dir/quarkus-app/quarkus-run.jar" run --source media-cache/vtest.avi --camera cam1 --max-frames "$frames" \
-    --mqtt-url "tcp://127.0.0.1:$port" > "$run_dir/agent.out" 2> "$run_dir/agent.err"
+    --mqtt-url "tcp://127.0.0.1:$port" > "$run_dir/agent.out" 2> "$run_dir/agent.err" &
+agent=$!
+# RSS of the emulated process (qemu-user: the guest's memory plus qemu's translation cache), MB, once a second
+: > "$run_dir/rss"
+while kill -0 "$agent" 2>/dev/null; do
+  for child in $(pgrep -P "$agent" || true); do awk '/VmRSS/ {print int($2/1024)}' "/proc/$child/status" >> "$run_dir/rss" 2>/dev/null || true; done
+  sleep 1
+done
+set +e
+wait "$agent"
 rc=$?
 set -e
 t_end=$(now)
@@ -122,9 +130,10 @@ fi
 
 # --- 4. assertions and figures ---------------------------------------------------------------------------------------
 mkdir -p "$build_dir"
-python3 - "$run_dir/events.txt" "$run_dir/agent.err" "$t_start" "$t_end" "$frames" "$build_dir/smoke-figures.txt" <<'PY'
-import json, re, sys, datetime
-events_file, log_file, t_start, t_end, frames, figures_file = sys.argv[1:7]
+python3 - "$run_dir/events.txt" "$run_dir/agent.err" "$t_start" "$t_end" "$frames" "$build_dir/smoke-figures.txt" "$run_dir/rss" <<'PY'
+import json, os, re, sys, datetime
+events_file, log_file, t_start, t_end, frames, figures_file, rss_file = sys.argv[1:8]
+rss = [int(l) for l in open(rss_file) if l.strip()]
 t_start, t_end, frames = float(t_start), float(t_end), int(frames)
 fail = []
 avail, events = [], []
@@ -181,7 +190,9 @@ lines = [
     f"  process start to first event             {first_event - t_start:.1f} s",
     f"  per frame (camera opened -> last event)  {per_frame * 1000:.0f} ms over {frames} frames (decode + detect + track + publish)",
     f"  whole run (process start to exit)        {t_end - t_start:.1f} s",
+    f"  RSS of the emulated process               max {max(rss) if rss else 0} MB (qemu-user: guest memory + translation cache)",
     f"  events {len(events)} (new {len(new)}, end {len(end)}), availability {avail}",
+    f"  load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (emulation time grows with load)",
 ]
 print("\n".join(lines))
 with open(figures_file, "a", encoding="utf-8") as f:
