@@ -1,0 +1,52 @@
+package io.edgewatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.edgewatch.config.DoctorConfig;
+import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.doctor.Doctor;
+import io.edgewatch.doctor.DoctorCheck;
+import io.edgewatch.doctor.DoctorPlan;
+import io.edgewatch.doctor.DoctorReport;
+import jakarta.enterprise.inject.Instance;
+import picocli.CommandLine;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code doctor}: checks an installation (config, model files and sha256, one frame per camera, broker with the
+ * configured credentials, free space of the state folders, contributed checks such as NPU delegates) and prints a
+ * checklist, or JSON with {@code --json}. Exit code 0 when every check passed (warnings allowed), 1 when one
+ * failed. A configuration that does not validate stops before the command with a message naming the key.
+ */
+@CommandLine.Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check the installation: config, models (sha256), cameras (one frame each), broker, free space. Exit 1 on any failure.")
+public class DoctorCommand implements Callable<Integer> {
+
+    @CommandLine.Option(names = "--json", description = "Print the report as one JSON object instead of the checklist.")
+    boolean json;
+
+    private final EdgewatchConfig config;
+    private final DoctorConfig doctorConfig;
+    private final ObjectMapper mapper;
+    private final Instance<DoctorCheck> extraChecks;
+
+    public DoctorCommand(EdgewatchConfig config, DoctorConfig doctorConfig, ObjectMapper mapper, Instance<DoctorCheck> extraChecks) {
+        this.config = config;
+        this.doctorConfig = doctorConfig;
+        this.mapper = mapper;
+        this.extraChecks = extraChecks;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig));
+        if (json) {
+            System.out.println(mapper.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            System.out.print(report.toText());
+        }
+        System.out.flush();
+        return report.exitCode();
+    }
+}

@@ -1,0 +1,53 @@
+package io.edgewatch.doctor;
+
+import io.edgewatch.capture.CaptureSettings;
+import io.edgewatch.config.DoctorConfig;
+import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.inference.Acceleration;
+import io.edgewatch.inference.InterpreterOptions;
+import io.edgewatch.mqtt.MqttSettings;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the doctor checks, taken from the configuration.
+ *
+ * @param device          device id
+ * @param cameras         enabled cameras (source, time-outs)
+ * @param modelManifests  model manifests in use (detector first); each file and its sha256 is checked and the model loaded
+ * @param interpreter     interpreter options the models are loaded with
+ * @param mqtt            broker settings, empty when events go to standard output
+ * @param brokerTimeoutS  broker connection time-out, s
+ * @param stateDirs       state folders (spool, gallery, audit) that must be writable
+ * @param minFreeMb       free space each state folder needs, MiB
+ */
+public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path> modelManifests, InterpreterOptions interpreter,
+                         Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb) {
+
+    public DoctorPlan {
+        cameras = List.copyOf(cameras);
+        modelManifests = List.copyOf(modelManifests);
+        stateDirs = List.copyOf(stateDirs);
+    }
+
+    /** The plan for the agent's configuration, with the same defaults as {@code run}. */
+    public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor) {
+        List<CaptureSettings> cams = new ArrayList<>();
+        config.cameras().forEach((id, c) -> {
+            if (c.enabled()) {
+                cams.add(new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(), 1_000, 30_000, c.replaySpeed()));
+            }
+        });
+        EdgewatchConfig.Mqtt m = config.mqtt();
+        Optional<MqttSettings> mqtt = m.url().filter(u -> !u.isBlank()).map(url -> new MqttSettings(url,
+                m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(), m.passwordFile(),
+                m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
+                config.events().topicPrefix() + "/" + config.deviceId() + "/availability"));
+        return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()),
+                new InterpreterOptions(config.detector().threads(), Acceleration.valueOf(config.detector().acceleration().toUpperCase())),
+                mqtt, doctor.brokerTimeoutS(), doctor.stateDirs(), doctor.minFreeMb());
+    }
+}
