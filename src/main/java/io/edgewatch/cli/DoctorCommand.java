@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgewatch.config.DoctorConfig;
 import io.edgewatch.config.EdgewatchConfig;
-import io.edgewatch.doctor.Doctor;
-import io.edgewatch.doctor.DoctorCheck;
-import io.edgewatch.doctor.DoctorPlan;
-import io.edgewatch.doctor.DoctorReport;
+import io.edgewatch.health.Doctor;
+import io.edgewatch.health.DoctorCheck;
+import io.edgewatch.health.DoctorPlan;
+import io.edgewatch.health.DoctorReport;
 import jakarta.enterprise.inject.Instance;
 import picocli.CommandLine;
 

@@ -1,4 +1,4 @@
-package io.edgewatch.doctor;
+package io.edgewatch.health;
 
 import io.edgewatch.capture.CaptureSettings;
 import io.edgewatch.config.DoctorConfig;

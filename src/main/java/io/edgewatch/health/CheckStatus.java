@@ -1,4 +1,4 @@
-package io.edgewatch.doctor;
+package io.edgewatch.health;
 
 /** Outcome of one doctor check. Only {@link #FAIL} makes the doctor exit non-zero. */
 public enum CheckStatus {

@@ -1,4 +1,4 @@
-package io.edgewatch.doctor;
+package io.edgewatch.health;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

@@ -1,4 +1,4 @@
-package io.edgewatch.doctor;
+package io.edgewatch.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
