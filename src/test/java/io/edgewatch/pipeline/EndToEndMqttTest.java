@@ -34,12 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusMainTest
 @TestProfile(EndToEndMqttTest.FreshSpool.class)
 class EndToEndMqttTest {
-    /** A spool of its own: no event left by another test is delivered here, and numbering starts at 1. */
+    /** A spool of its own (no event left by another test is delivered here, numbering starts at 1) and a device id. */
     public static class FreshSpool implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
-                return Map.of("edgewatch.spool.dir", java.nio.file.Files.createTempDirectory("e2e-spool").toString());
+                // the device id is set here too: a value another test profile set must not decide the topics
+                return Map.of("edgewatch.spool.dir", java.nio.file.Files.createTempDirectory("e2e-spool").toString(),
+                        "edgewatch.device-id", "e2e-device");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -58,12 +60,12 @@ class EndToEndMqttTest {
             rec.awaitQuiet(500, 10_000);
 
             List<MqttRecorder.Message> all = rec.messages();
-            List<MqttRecorder.Message> availability = all.stream().filter(m -> m.topic().equals("edgewatch/edgewatch-dev/availability")).toList();
+            List<MqttRecorder.Message> availability = all.stream().filter(m -> m.topic().equals("edgewatch/e2e-device/availability")).toList();
             assertThat(availability).extracting(MqttRecorder.Message::payload).startsWith("online").endsWith("offline");
             assertThat(availability).allMatch(m -> m.qos() == 1);
 
             List<MqttRecorder.Message> eventMsgs = all.stream().filter(m -> m.topic().endsWith("/events")).toList();
-            assertThat(eventMsgs).allMatch(m -> m.topic().equals("edgewatch/edgewatch-dev/vtest/events"));
+            assertThat(eventMsgs).allMatch(m -> m.topic().equals("edgewatch/e2e-device/vtest/events"));
             assertThat(eventMsgs).allMatch(m -> m.qos() == 1 && !m.retained());
             List<JsonNode> events = new ArrayList<>();
             int maxBytes = 0;
