@@ -31,7 +31,11 @@ public class DoctorCommand implements Callable<Integer> {
     private final ObjectMapper mapper;
     private final Instance<DoctorCheck> extraChecks;
 
-    public DoctorCommand(EdgewatchConfig config, DoctorConfig doctorConfig, ObjectMapper mapper, Instance<DoctorCheck> extraChecks) {
+    private final io.edgewatch.config.DelegatesConfig delegates;
+
+    public DoctorCommand(EdgewatchConfig config, DoctorConfig doctorConfig, ObjectMapper mapper, Instance<DoctorCheck> extraChecks,
+                         io.edgewatch.config.DelegatesConfig delegates) {
+        this.delegates = delegates;
         this.config = config;
         this.doctorConfig = doctorConfig;
         this.mapper = mapper;
@@ -40,7 +44,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig));
+        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig, delegates));
         if (json) {
             System.out.println(mapper.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {

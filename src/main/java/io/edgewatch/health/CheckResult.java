@@ -18,6 +18,11 @@ public record CheckResult(String name, CheckStatus status, String detail, long d
         return new CheckResult(name, CheckStatus.OK, detail, durationMs);
     }
 
+    /** A check that passed with something an installer should look at (e.g. a delegate fell back to the CPU). */
+    public static CheckResult warn(String name, String detail, long durationMs) {
+        return new CheckResult(name, CheckStatus.WARN, detail, durationMs);
+    }
+
     /** A failed check. */
     public static CheckResult fail(String name, String detail, long durationMs) {
         return new CheckResult(name, CheckStatus.FAIL, detail, durationMs);

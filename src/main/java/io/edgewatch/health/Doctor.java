@@ -104,12 +104,14 @@ public final class Doctor {
                 }
             }
             long t1 = System.nanoTime();
-            try (TfliteModel model = TfliteModel.load(m, plan.interpreter())) {
-                return CheckResult.ok(name, String.format(Locale.ROOT, "%s sha256 %s... ok (%.1f MB); loads with %s, %d threads in %d ms, %d nodes",
-                        m.modelPath(), m.sha256().substring(0, 12), m.sizeBytes() / 1e6,
-                        plan.interpreter().acceleration().name().toLowerCase(Locale.ROOT), plan.interpreter().threads(), ms(t1), model.nodeCount()), ms(t0));
+            // loaded exactly as run loads it: configured delegate, golden check, fallback policy
+            try (io.edgewatch.inference.LoadedModel lm = new io.edgewatch.inference.AcceleratedModelLoader(mapper,
+                    io.edgewatch.inference.WarmupListener.NONE).load(m, plan.delegates().apply(m.id()))) {
+                String detail = String.format(Locale.ROOT, "%s sha256 %s... ok (%.1f MB); loaded in %d ms: %s",
+                        m.modelPath(), m.sha256().substring(0, 12), m.sizeBytes() / 1e6, ms(t1), lm.report().summary());
+                return lm.report().fallbackApplied() ? CheckResult.warn(name, detail, ms(t0)) : CheckResult.ok(name, detail, ms(t0));
             }
-        } catch (ModelException | IOException e) {
+        } catch (ModelException | IOException | IllegalArgumentException e) {
             return CheckResult.fail(name, e.getMessage(), ms(t0));
         }
     }

@@ -23,9 +23,12 @@ import java.util.Optional;
  * @param brokerTimeoutS  broker connection time-out, s
  * @param stateDirs       state folders (spool, gallery, audit) that must be writable
  * @param minFreeMb       free space each state folder needs, MiB
+ * @param delegates       the delegate configuration of a model id ({@code edgewatch.delegates.models.<id>}), so a model
+ *                        is checked exactly as {@code run} will load it (delegate, golden check, fallback policy)
  */
 public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path> modelManifests, InterpreterOptions interpreter,
-                         Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb) {
+                         Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb,
+                         java.util.function.Function<String, io.edgewatch.inference.DelegateSpec> delegates) {
 
     public DoctorPlan {
         cameras = List.copyOf(cameras);
@@ -33,8 +36,15 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
         stateDirs = List.copyOf(stateDirs);
     }
 
+    /** A plan whose models run on the CPU as {@code interpreter} says (no delegate configured). */
+    public DoctorPlan(String device, List<CaptureSettings> cameras, List<Path> modelManifests, InterpreterOptions interpreter,
+                      Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb) {
+        this(device, cameras, modelManifests, interpreter, mqtt, brokerTimeoutS, stateDirs, minFreeMb,
+                id -> io.edgewatch.inference.DelegateSpec.cpuOnly(interpreter.acceleration(), interpreter.threads()));
+    }
+
     /** The plan for the agent's configuration, with the same defaults as {@code run}. */
-    public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor) {
+    public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor, io.edgewatch.config.DelegatesConfig delegates) {
         List<CaptureSettings> cams = new ArrayList<>();
         config.cameras().forEach((id, c) -> {
             if (c.enabled()) {
@@ -46,8 +56,10 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
                 m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(), m.passwordFile(),
                 m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
                 config.events().topicPrefix() + "/" + config.deviceId() + "/availability"));
-        return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()),
-                new InterpreterOptions(config.detector().threads(), Acceleration.valueOf(config.detector().acceleration().toUpperCase())),
-                mqtt, doctor.brokerTimeoutS(), doctor.stateDirs(), doctor.minFreeMb());
+        InterpreterOptions opts = new InterpreterOptions(config.detector().threads(),
+                Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
+        return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()), opts,
+                mqtt, doctor.brokerTimeoutS(), doctor.stateDirs(), doctor.minFreeMb(),
+                id -> delegates.specFor(id, opts.threads(), opts.acceleration()));
     }
 }
