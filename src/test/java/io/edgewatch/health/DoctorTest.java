@@ -67,7 +67,7 @@ class DoctorTest {
         assertThat(r.passed()).as(r.toText()).isTrue();
         assertThat(r.exitCode()).isZero();
         Map<String, CheckResult> c = byName(r);
-        assertThat(c.get("model ssd-mobilenet-v2-coco").detail()).contains("sha256 7046f31a72ec... ok", "101 nodes");
+        assertThat(c.get("model ssd-mobilenet-v2-coco").detail()).contains("sha256 7046f31a72ec... ok", "runs on xnnpack", "of 99 nodes", "96 on XNNPACK");
         assertThat(c.get("camera front").detail()).contains("768x576", "msmpeg4");
         assertThat(c.get("broker").detail()).isEqualTo("connected to " + broker.url() + " as gate-01 with password");
         assertThat(c.get("state folder " + state.toAbsolutePath()).status()).isEqualTo(CheckStatus.OK);
