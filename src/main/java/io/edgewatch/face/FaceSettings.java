@@ -61,16 +61,18 @@ public record FaceSettings(boolean enabled, String purpose, String legalBasis, M
     public void requireDeclared() {
         if (purpose == null || purpose.isBlank()) {
             throw new FaceException("face processing needs a declared purpose: set edgewatch.faces.purpose (e.g. \"staff entrance access log\")"
-                    + " and edgewatch.faces.legal-basis, or set edgewatch.faces.enabled=false (biometric identification is"
+                    + " and edgewatch.faces.legal-basis in the configuration (or as -D options / EDGEWATCH_FACES_PURPOSE);"
+                    + " the agent and the enroll/identify/gallery commands need them (biometric identification is"
                     + " special-category data, GDPR Art. 9)");
         }
         if (legalBasis == null || legalBasis.isBlank()) {
             throw new FaceException("face processing needs a declared legal basis: set edgewatch.faces.legal-basis (e.g. \"GDPR Art. 9(2)(a)"
-                    + " explicit consent\"), or set edgewatch.faces.enabled=false");
+                    + " explicit consent\") in the configuration (or as a -D option / EDGEWATCH_FACES_LEGAL_BASIS)");
         }
         if (keyFile == null) {
-            throw new FaceException("face processing needs the gallery key: set edgewatch.faces.key-file to a file holding a 256-bit key"
-                    + " (e.g. a systemd credential); the key is never read from the configuration itself");
+            throw new FaceException("face processing needs the gallery key: set edgewatch.faces.key-file (or --key-file) to a file holding"
+                    + " a 256-bit key (e.g. a systemd credential; create one with 'gallery new-key FILE'); the key is never read"
+                    + " from the configuration itself");
         }
     }
 
