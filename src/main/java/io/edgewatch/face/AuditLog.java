@@ -117,6 +117,7 @@ public final class AuditLog implements AutoCloseable {
             channel.force(false);
             seq++;
             lastHash = hash;
+            writeHead(file, seq, hash);
             Consumer<byte[]> p = publisher;
             if (p != null) {
                 try {
@@ -184,7 +185,43 @@ public final class AuditLog implements AutoCloseable {
             prev = hash;
             n++;
         }
+        Path head = headFile(file);
+        if (Files.isRegularFile(head)) {
+            String[] h;
+            try {
+                h = Files.readString(head, StandardCharsets.UTF_8).strip().split(" ");
+            } catch (IOException e) {
+                throw new FaceException("audit head " + head + " cannot be read: " + e.getMessage(), e);
+            }
+            long headSeq = h.length == 2 && h[0].matches("\\d+") ? Long.parseLong(h[0]) : -1;
+            if (headSeq > n) {
+                return new Verification(false, n, n + 1, "the log ends at seq " + n + " but " + head.getFileName() + " records seq "
+                        + headSeq + " (lines removed from the end)");
+            }
+            if (headSeq < n || !h[1].equals(prev)) {
+                return new Verification(false, n, headSeq < n ? headSeq + 1 : n, "the log does not end with the entry recorded in "
+                        + head.getFileName() + " (seq " + h[0] + "): lines added or changed outside the agent");
+            }
+        }
         return new Verification(true, n, 0, null);
+    }
+
+    /** The file beside the log that records the seq and hash of its last entry ({@code <log>.head}). */
+    public static Path headFile(Path log) {
+        return log.resolveSibling(log.getFileName() + ".head");
+    }
+
+    /** Records the last entry (atomic replace), so removing lines from the end of the log is detected. */
+    private static void writeHead(Path log, long seq, String hash) throws IOException {
+        Path head = headFile(log);
+        Path tmp = head.resolveSibling(head.getFileName() + ".tmp");
+        Files.writeString(tmp, seq + " " + hash + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default mode
+        }
+        Files.move(tmp, head, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String sha256(String s) {

@@ -148,5 +148,15 @@ class GalleryAndAuditTest {
         assertThat(v.ok()).isFalse();
         assertThat(v.badLine()).isEqualTo(2);
         assertThat(v.reason()).contains("prev does not match");
+        // the newest line removed: the chain itself is intact, the head file beside the log catches it
+        Files.write(file, List.of(lines.get(0), lines.get(1)));
+        v = AuditLog.verify(file, FaceTestSupport.MAPPER);
+        assertThat(v.ok()).isFalse();
+        assertThat(v.badLine()).isEqualTo(3);
+        assertThat(v.reason()).contains("ends at seq 2").contains("records seq 3").contains("removed from the end");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(AuditLog.headFile(file)))).isEqualTo("rw-------");
+        // the original log verifies again
+        Files.write(file, lines);
+        assertThat(AuditLog.verify(file, FaceTestSupport.MAPPER).ok()).isTrue();
     }
 }
