@@ -32,10 +32,12 @@ public class DoctorCommand implements Callable<Integer> {
     private final Instance<DoctorCheck> extraChecks;
 
     private final io.edgewatch.config.DelegatesConfig delegates;
+    private final io.edgewatch.config.CaptureConfig capture;
 
     public DoctorCommand(EdgewatchConfig config, DoctorConfig doctorConfig, ObjectMapper mapper, Instance<DoctorCheck> extraChecks,
-                         io.edgewatch.config.DelegatesConfig delegates) {
+                         io.edgewatch.config.DelegatesConfig delegates, io.edgewatch.config.CaptureConfig capture) {
         this.delegates = delegates;
+        this.capture = capture;
         this.config = config;
         this.doctorConfig = doctorConfig;
         this.mapper = mapper;
@@ -44,7 +46,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig, delegates));
+        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig, delegates, capture));
         if (json) {
             System.out.println(mapper.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {

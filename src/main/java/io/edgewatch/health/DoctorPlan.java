@@ -44,18 +44,16 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
     }
 
     /** The plan for the agent's configuration, with the same defaults as {@code run}. */
-    public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor, io.edgewatch.config.DelegatesConfig delegates) {
+    public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor, io.edgewatch.config.DelegatesConfig delegates,
+                                  io.edgewatch.config.CaptureConfig capture) {
         List<CaptureSettings> cams = new ArrayList<>();
         config.cameras().forEach((id, c) -> {
             if (c.enabled()) {
-                cams.add(new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(), 1_000, 30_000, c.replaySpeed()));
+                cams.add(io.edgewatch.pipeline.Settings.camera(id, c, capture));
             }
         });
-        EdgewatchConfig.Mqtt m = config.mqtt();
-        Optional<MqttSettings> mqtt = m.url().filter(u -> !u.isBlank()).map(url -> new MqttSettings(url,
-                m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(), m.passwordFile(),
-                m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
-                config.events().topicPrefix() + "/" + config.deviceId() + "/availability"));
+        Optional<MqttSettings> mqtt = config.mqtt().url().filter(u -> !u.isBlank())
+                .map(url -> io.edgewatch.pipeline.Settings.mqtt(config, url));
         InterpreterOptions opts = new InterpreterOptions(config.detector().threads(),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()), opts,

@@ -14,9 +14,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -96,21 +94,7 @@ public final class MqttEventSink implements EventSink {
         options.setAutomaticReconnect(false); // our own loop: same back-off for the first connect and reconnects
         options.setKeepAliveInterval(settings.keepAliveS());
         options.setConnectionTimeout(10);
-        settings.username().ifPresent(options::setUserName);
-        String password = settings.password().orElse(null);
-        if (settings.passwordFile().isPresent()) {
-            try {
-                password = Files.readString(settings.passwordFile().get()).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("edgewatch.mqtt.password-file " + settings.passwordFile().get() + " cannot be read: " + e.getMessage(), e);
-            }
-        }
-        if (password != null) {
-            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
-        }
-        if (settings.url().startsWith("ssl://") || settings.caFile().isPresent() || settings.certFile().isPresent()) {
-            options.setSocketFactory(TlsSupport.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()));
-        }
+        settings.applyCredentials(options);
         MqttMessage will = new MqttMessage("offline".getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties());
         options.setWill(settings.availabilityTopic(), will);
         retainedState.put(settings.availabilityTopic(), "online".getBytes(StandardCharsets.UTF_8));

@@ -5,9 +5,6 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.UUID;
 
 /**
@@ -39,25 +36,8 @@ public final class MqttProbe {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(timeoutS);
         o.setKeepAliveInterval(settings.keepAliveS());
-        String user = settings.username().orElse(null);
-        if (user != null) {
-            o.setUserName(user);
-        }
-        String password = settings.password().orElse(null);
-        if (settings.passwordFile().isPresent()) {
-            try {
-                password = Files.readString(settings.passwordFile().get()).strip();
-            } catch (IOException e) {
-                return new Outcome(false, "edgewatch.mqtt.password-file " + settings.passwordFile().get() + " cannot be read: " + e.getMessage());
-            }
-        }
-        if (password != null) {
-            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
-        }
         try {
-            if (settings.url().startsWith("ssl://") || settings.caFile().isPresent() || settings.certFile().isPresent()) {
-                o.setSocketFactory(TlsSupport.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()));
-            }
+            settings.applyCredentials(o);
         } catch (IllegalArgumentException e) {
             return new Outcome(false, e.getMessage());
         }
@@ -71,8 +51,8 @@ public final class MqttProbe {
         try {
             client.connect(o);
             client.disconnect(2_000);
-            return new Outcome(true, "connected to " + url + (user != null ? " as " + user : " anonymously")
-                    + (password != null ? " with password" : ""));
+            return new Outcome(true, "connected to " + url + settings.username().map(u -> " as " + u).orElse(" anonymously")
+                    + (o.getPassword() != null ? " with password" : ""));
         } catch (MqttException e) {
             int rc = e.getReasonCode();
             String why = rc == 0x86 || rc == 0x87 || rc == 4 || rc == 5

@@ -31,6 +31,30 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         }
     }
 
+    /**
+     * Sets user name, password (from {@code passwordFile} when given) and, for {@code ssl://} or any TLS file, the
+     * socket factory on connection options; shared by the event sink and the doctor's probe.
+     *
+     * @throws IllegalArgumentException naming the setting when the password file or a TLS file cannot be used
+     */
+    public void applyCredentials(org.eclipse.paho.mqttv5.client.MqttConnectionOptions options) {
+        username.ifPresent(options::setUserName);
+        String pw = password.orElse(null);
+        if (passwordFile.isPresent()) {
+            try {
+                pw = java.nio.file.Files.readString(passwordFile.get()).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("edgewatch.mqtt.password-file " + passwordFile.get() + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        if (pw != null) {
+            options.setPassword(pw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (url.startsWith("ssl://") || caFile.isPresent() || certFile.isPresent()) {
+            options.setSocketFactory(TlsSupport.socketFactory(caFile, certFile, keyFile));
+        }
+    }
+
     /** The URL without credentials, for logs. */
     public String redactedUrl() {
         return url.replaceAll("(?<=://)[^/@]+@", "***@");

@@ -22,7 +22,6 @@ import io.edgewatch.inference.Acceleration;
 import io.edgewatch.inference.DelegateSpec;
 import io.edgewatch.inference.LoadedModel;
 import io.edgewatch.inference.ModelManifest;
-import io.edgewatch.inference.TfliteModel;
 import io.edgewatch.mqtt.EventSpool;
 import io.edgewatch.mqtt.MqttEventSink;
 import io.edgewatch.mqtt.MqttSettings;
@@ -36,7 +35,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +103,7 @@ public class Agent {
         } else {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
-                    cameras.put(id, new CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
-                            captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), c.replaySpeed(), captureConfig.stallTimeoutMs()));
+                    cameras.put(id, Settings.camera(id, c, captureConfig));
                 }
             });
         }
@@ -182,11 +179,8 @@ public class Agent {
             LOG.info("no MQTT broker configured (edgewatch.mqtt.url): events go to standard output as JSON lines");
             return new StdoutEventSink();
         }
-        EdgewatchConfig.Mqtt m = config.mqtt();
         String prefix = config.events().topicPrefix();
-        MqttSettings s = new MqttSettings(url.get(), m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(), m.password(),
-                m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
-                prefix + "/" + config.deviceId() + "/availability");
+        MqttSettings s = Settings.mqtt(config, url.get());
         SpoolConfig sc = spoolConfig;
         SpoolSettings ss = new SpoolSettings(sc.resolvedDir(), sc.maxBytes(), sc.maxAgeS() * 1000, sc.fsync(), sc.inflightWindow(),
                 sc.reconnectMinMs(), sc.reconnectMaxMs());

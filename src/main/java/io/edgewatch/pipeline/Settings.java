@@ -23,6 +23,23 @@ public final class Settings {
         return new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialMove());
     }
 
+    /** Capture settings of a configured camera, with the reconnect and stall figures of {@code edgewatch.capture.*}. */
+    public static io.edgewatch.capture.CaptureSettings camera(String id, EdgewatchConfig.Camera c, io.edgewatch.config.CaptureConfig cc) {
+        return new io.edgewatch.capture.CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
+                cc.reconnectMinMs(), cc.reconnectMaxMs(), c.replaySpeed(), cc.stallTimeoutMs());
+    }
+
+    /**
+     * Broker settings from {@code edgewatch.mqtt.*} for {@code url}; the client id defaults to
+     * {@code edgewatch-<device>}, the availability topic is {@code <prefix>/<device>/availability}.
+     */
+    public static io.edgewatch.mqtt.MqttSettings mqtt(EdgewatchConfig config, String url) {
+        EdgewatchConfig.Mqtt m = config.mqtt();
+        return new io.edgewatch.mqtt.MqttSettings(url, m.clientId().orElse("edgewatch-" + config.deviceId()), m.username(),
+                m.password(), m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.qos(), m.keepAliveS(),
+                config.events().topicPrefix() + "/" + config.deviceId() + "/availability");
+    }
+
     /** Label allow-list and thresholds from {@code edgewatch.detector.*}. */
     public static DetectionFilter filter(EdgewatchConfig.Detector d) {
         return new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore());
