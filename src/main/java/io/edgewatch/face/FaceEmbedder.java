@@ -70,7 +70,10 @@ public final class FaceEmbedder implements AutoCloseable {
     }
 
     /**
-     * L2-normalised embeddings, one per aligned face, in order; faces are run {@code batch} at a time.
+     * L2-normalised embeddings, one per aligned face, in order; faces are run {@code batch} at a time and unused
+     * slots of the last batch are zeroed.
+     *
+     * @throws ModelException when the model returns a non-finite (NaN or infinite) embedding
      */
     public List<float[]> embed(List<Mat> aligned) {
         long t0 = System.nanoTime();
@@ -80,17 +83,33 @@ public final class FaceEmbedder implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 writer.write(aligned.get(start + i), i);
             }
+            for (int i = n; i < batch; i++) {
+                writer.clear(i); // an unused slot must not feed stale or uninitialised memory (NaN) to the model
+            }
             model.invoke();
             model.readOutput(0, out);
             for (int i = 0; i < n; i++) {
                 float[] e = new float[dim];
                 System.arraycopy(out, i * dim, e, 0, dim);
+                if (!finite(e)) {
+                    java.util.Arrays.fill(out, 0f);
+                    throw new ModelException("model " + model.name() + ": embedding of batch slot " + i + " is not finite (NaN or infinity)");
+                }
                 res.add(normalize(e));
             }
             java.util.Arrays.fill(out, 0f);
         }
         lastMs = (System.nanoTime() - t0) / 1e6;
         return res;
+    }
+
+    private static boolean finite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Scales {@code v} in place to unit L2 norm and returns it. */

@@ -3,8 +3,10 @@ package io.edgewatch.face;
 import io.edgewatch.detect.BoxNorm;
 import io.edgewatch.events.EventType;
 import io.edgewatch.events.TrackEvent;
+import io.edgewatch.inference.ModelException;
 import io.edgewatch.track.Track;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +26,7 @@ import java.util.Map;
  * camera.
  */
 public final class FaceStage implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(FaceStage.class);
     private final String cameraId;
     private final FaceSettings s;
     private final FaceAnalyzer analyzer;
@@ -35,6 +38,7 @@ public final class FaceStage implements AutoCloseable {
     private long facesEmbedded;
     private long facesRefused;
     private long framesSkippedBudget;
+    private long facesFailed;
     private final List<Double> detectMs = new ArrayList<>();
     private final List<Double> alignMs = new ArrayList<>();
     private final List<Double> embedMs = new ArrayList<>();
@@ -162,7 +166,15 @@ public final class FaceStage implements AutoCloseable {
                 return;
             }
             List<Pending> chosen = passed.subList(0, n);
-            List<float[]> embeddings = analyzer.embed(chosen.stream().map(p -> p.candidate().aligned()).toList());
+            List<float[]> embeddings;
+            try {
+                embeddings = analyzer.embed(chosen.stream().map(p -> p.candidate().aligned()).toList());
+            } catch (ModelException ex) {
+                // one bad model run must not stop the camera: the faces of this frame are dropped and counted
+                facesFailed += n;
+                LOG.warnf("camera %s: face embedding failed on frame %d, %d face(s) dropped: %s", cameraId, frameSeq, n, ex.getMessage());
+                return;
+            }
             record(embedMs, analyzer.lastEmbedMs() / n);
             tokens -= n;
             facesEmbedded += n;
@@ -267,6 +279,11 @@ public final class FaceStage implements AutoCloseable {
     /** Faces refused by the quality gate or the grayscale policy. */
     public long facesRefused() {
         return facesRefused;
+    }
+
+    /** Faces dropped because the embedding model failed on them (non-finite output or a TensorFlow Lite error). */
+    public long facesFailed() {
+        return facesFailed;
     }
 
     /** Frames whose face step was skipped because the budget was spent. */

@@ -106,7 +106,10 @@ public final class ImageTensorWriter implements AutoCloseable {
                 if (rgb) {
                     cvtColor(resized, resized, COLOR_BGR2RGB);
                 }
-                var dst = model.inputFloats(0).position(plane * batchIndex);
+                // the slot's start as a byte offset: JavaCPP applies a pointer's position to a void* argument
+                // (the Mat data) in bytes, so a FloatPointer positioned at a float index lands a quarter of the way
+                // in and batch slots overlap
+                BytePointer dst = model.inputBytes().position(plane * Float.BYTES * batchIndex);
                 try (Mat target = new Mat(height, width, CV_32FC3, dst)) {
                     if (uniform) {
                         resized.convertTo(target, CV_32FC3, 1.0 / std[0], -mean[0] / std[0]);
@@ -119,6 +122,18 @@ public final class ImageTensorWriter implements AutoCloseable {
             }
             default -> throw new ModelException("model " + model.name() + ": unsupported input type " + type);
         }
+    }
+
+    /**
+     * Zeroes batch slot {@code batchIndex} of input 0. A fixed-batch model run with fewer images than its batch must
+     * not read the slot's previous or uninitialised memory: the tensor arena is not cleared by TensorFlow Lite, and a
+     * NaN left there was seen to turn the whole output (every slot) into NaN.
+     */
+    public void clear(int batchIndex) {
+        long plane = (long) height * width * 3;
+        long bytes = type == TensorType.FLOAT32 ? plane * Float.BYTES : plane;
+        BytePointer dst = model.inputBytes();
+        org.bytedeco.javacpp.Pointer.memset(dst.position(bytes * batchIndex), 0, bytes);
     }
 
     @Override

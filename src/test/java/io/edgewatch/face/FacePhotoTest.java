@@ -109,6 +109,32 @@ class FacePhotoTest {
         assertThat(maxDifferent).isLessThan(svc.settings().threshold());
     }
 
+    /**
+     * MobileFaceNet has a fixed batch of 2; one face leaves slot 1 unused. TensorFlow Lite does not clear its tensor
+     * arena, and a NaN left in the unused slot once made the whole output NaN (published as an all-zero embedding).
+     * Here the input is poisoned with NaN first: one face alone must give the same embedding as in a full batch.
+     */
+    @Test
+    void unusedBatchSlotCannotPoisonTheEmbedding() {
+        try (Mat img = FaceEnrolment.read(photo("obama.jpg"))) {
+            List<FaceAnalyzer.Candidate> c = analyzer.find(img);
+            assertThat(c).hasSize(1);
+            Mat aligned = c.get(0).aligned();
+            List<float[]> pair = analyzer.embed(List.of(aligned, aligned));
+            var input = analyzer.embedder().model().inputFloats(0);
+            for (long i = 0; i < input.limit(); i++) {
+                input.put(i, Float.NaN);
+            }
+            float[] alone = analyzer.embed(List.of(aligned)).get(0);
+            c.forEach(FaceAnalyzer.Candidate::close);
+            for (float v : alone) {
+                assertThat(v).isFinite();
+            }
+            assertThat(FaceEmbedder.cosine(alone, pair.get(0))).isGreaterThan(0.9999);
+            assertThat(FaceEmbedder.cosine(pair.get(0), pair.get(1))).isGreaterThan(0.9999);
+        }
+    }
+
     @Test
     void grayscaleFacesAreFlaggedAndRefused() {
         try (Mat img = FaceEnrolment.read(photo("obama2.jpg")); Mat gray = new Mat(); Mat gray3 = new Mat()) {
