@@ -34,11 +34,11 @@ public final class FaceStage implements AutoCloseable {
     private final Map<String, TrackIdentity> states = new HashMap<>();
     private double tokens;
     private long lastTimeMs = Long.MIN_VALUE;
-    private long facesDetected;
-    private long facesEmbedded;
-    private long facesRefused;
-    private long framesSkippedBudget;
-    private long facesFailed;
+    private volatile long facesDetected; // written by the camera thread only, read by metrics
+    private volatile long facesEmbedded; // written by the camera thread only, read by metrics
+    private volatile long facesRefused; // written by the camera thread only, read by metrics
+    private volatile long framesSkippedBudget; // written by the camera thread only, read by metrics
+    private volatile long facesFailed; // written by the camera thread only, read by metrics
     private final List<Double> detectMs = new ArrayList<>();
     private final List<Double> alignMs = new ArrayList<>();
     private final List<Double> embedMs = new ArrayList<>();

@@ -54,6 +54,7 @@ public final class CameraPipeline implements Runnable {
     private final Counter eventsCounter;
     private final DistributionSummary detectionsSummary;
     private io.edgewatch.face.FaceStage faces;
+    private final MeterRegistry registry;
 
     public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, ObjectDetector detector,
                           Tracker tracker, TrackEventBuilder events, EventPublisher publisher, double expectedFps,
@@ -66,6 +67,7 @@ public final class CameraPipeline implements Runnable {
         this.events = events;
         this.publisher = publisher;
         this.expectedFps = expectedFps;
+        this.registry = registry;
         this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke latency per frame")
                 .tag("camera", cameraId).tag("model", detector.model().name()).publishPercentileHistogram()
                 .register(registry);
@@ -95,9 +97,25 @@ public final class CameraPipeline implements Runnable {
                 .description("Frames that could not be decoded into an image").tag("camera", cameraId).register(registry);
     }
 
-    /** Adds the face step (identification of person tracks); call before the pipeline thread starts. */
+    /**
+     * Adds the face step (identification of person tracks); call before the pipeline thread starts. Registers its
+     * counters, tagged with the camera: {@code edgewatch.faces.detected}, {@code .embedded}, {@code .refused} (quality
+     * gate or grayscale policy), {@code .failed} (embedding model failed) and {@code edgewatch.faces.frames.skipped}
+     * (face step skipped because the per-camera budget was spent).
+     */
     public void attachFaces(io.edgewatch.face.FaceStage stage) {
         this.faces = stage;
+        faceCounter("edgewatch.faces.detected", "Faces found on person tracks", stage, io.edgewatch.face.FaceStage::facesDetected);
+        faceCounter("edgewatch.faces.embedded", "Faces embedded and compared with the gallery", stage, io.edgewatch.face.FaceStage::facesEmbedded);
+        faceCounter("edgewatch.faces.refused", "Faces refused by the quality gate or the grayscale policy", stage, io.edgewatch.face.FaceStage::facesRefused);
+        faceCounter("edgewatch.faces.failed", "Faces dropped because the embedding model failed", stage, io.edgewatch.face.FaceStage::facesFailed);
+        faceCounter("edgewatch.faces.frames.skipped", "Frames whose face step was skipped because the faces/s budget was spent", stage,
+                io.edgewatch.face.FaceStage::framesSkippedBudget);
+    }
+
+    private void faceCounter(String name, String description, io.edgewatch.face.FaceStage stage,
+                             java.util.function.ToDoubleFunction<io.edgewatch.face.FaceStage> f) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry);
     }
 
     /** The face step, or null when face processing is off. */

@@ -21,6 +21,7 @@ import io.edgewatch.pipeline.CameraPipeline;
 import io.edgewatch.testsupport.TestPaths;
 import io.edgewatch.track.Tracker;
 import io.edgewatch.track.TrackerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
@@ -92,6 +93,12 @@ final class FaceTestSupport {
     /** As {@link #runVideo}, with a listener of every face attempt. */
     static CameraPipeline runVideoWithAttempts(Path video, FaceService faces, EventSink sink, java.util.function.Consumer<FaceStage.Attempt> attempts,
                                                BiConsumer<CapturedFrame, CameraPipeline> perFrame) throws Exception {
+        return runVideoWithAttempts(video, faces, sink, attempts, perFrame, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #runVideo}, with a listener of every face attempt, registering the pipeline's meters in {@code registry}. */
+    static CameraPipeline runVideoWithAttempts(Path video, FaceService faces, EventSink sink, java.util.function.Consumer<FaceStage.Attempt> attempts,
+                                               BiConsumer<CapturedFrame, CameraPipeline> perFrame, MeterRegistry registry) throws Exception {
         CaptureSettings cs = CaptureSettings.defaults("cam1", video.toString());
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
         DetectionFilter filter = new DetectionFilter(Set.of("person"), 0.5, Map.of(), 0.3);
@@ -100,7 +107,7 @@ final class FaceTestSupport {
         CameraPipeline p = new CameraPipeline("cam1", new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0), slot, detector,
                 new Tracker(TrackerSettings.defaults(), "run-cam1"),
                 new TrackEventBuilder("dev", "cam1", EventPolicy.defaults(), 10),
-                new EventPublisher(sink, MAPPER, "edgewatch", 1), 10, new SimpleMeterRegistry());
+                new EventPublisher(sink, MAPPER, "edgewatch", 1), 10, registry);
         if (faces != null) {
             FaceStage stage = faces.createStage("cam1");
             stage.onAttempt(attempts);

@@ -1,7 +1,9 @@
 package io.edgewatch.face;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgewatch.pipeline.CameraPipeline;
 import io.edgewatch.testsupport.TestPaths;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.Test;
@@ -68,12 +70,19 @@ class FaceVideoTest {
             // run 2: one enrolled person
             Map<String, List<Double>> sims = new TreeMap<>();
             FaceTestSupport.RecordingSink sink2 = new FaceTestSupport.RecordingSink();
-            FaceTestSupport.runVideoWithAttempts(video, svc, sink2,
-                    a -> sims.computeIfAbsent(a.trackId(), k -> new ArrayList<>()).add(round(a.similarities().get("person-A"))), null);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            CameraPipeline p2 = FaceTestSupport.runVideoWithAttempts(video, svc, sink2,
+                    a -> sims.computeIfAbsent(a.trackId(), k -> new ArrayList<>()).add(round(a.similarities().get("person-A"))), null, registry);
             Map<String, JsonNode> ends2 = ends(sink2);
             System.out.println("run 2 (person-A enrolled): " + faces(ends2));
             System.out.println("run 2 similarities to person-A per track and attempt: " + sims);
             assertThat(ends2).hasSize(3);
+            // the face counters on /q/metrics are the stage's own counts: every attempt embedded, none failed
+            long attempts2 = sims.values().stream().mapToLong(List::size).sum();
+            assertThat(registry.get("edgewatch.faces.embedded").tag("camera", "cam1").functionCounter().count()).isEqualTo(attempts2);
+            assertThat(registry.get("edgewatch.faces.failed").tag("camera", "cam1").functionCounter().count()).isZero();
+            assertThat(registry.get("edgewatch.faces.detected").tag("camera", "cam1").functionCounter().count())
+                    .isEqualTo(p2.faces().facesDetected()).isGreaterThanOrEqualTo(attempts2);
             JsonNode a = ends2.get(best.trackId()).path("track").path("face");
             assertThat(a.path("identity").asText()).isEqualTo("person-A");
             assertThat(a.path("score").asDouble()).isGreaterThanOrEqualTo(settings.threshold());
