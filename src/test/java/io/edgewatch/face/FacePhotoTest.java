@@ -135,6 +135,46 @@ class FacePhotoTest {
         }
     }
 
+    /**
+     * The short-range BlazeFace (128x128, 896 anchors at strides 8/16, for faces within about 2 m) decodes to the same
+     * faces as the full-range model on close-up photos: one face each, boxes overlapping (IoU), the eyes inside the
+     * box with the subject's right eye on the image's left.
+     */
+    @Test
+    void shortRangeDetectorAgreesWithFullRangeOnCloseUps() {
+        FaceSettings s = svc.settings();
+        try (FaceDetector shortRange = new FaceDetector(io.edgewatch.inference.TfliteModel.load(
+                io.edgewatch.inference.ModelManifest.read(TestPaths.manifest("face-detection-short-range.manifest.json"), FaceTestSupport.MAPPER),
+                io.edgewatch.inference.InterpreterOptions.xnnpack(1)), s.minFaceScore())) {
+            assertThat(shortRange.model().inputs().get(0).shape()).containsExactly(1, 128, 128, 3);
+            StringBuilder sb = new StringBuilder("short-range vs full-range BlazeFace:");
+            for (String name : List.of("obama.jpg", "obama2.jpg", "biden.jpg", "grace_hopper.bmp")) {
+                try (Mat img = FaceEnrolment.read(photo(name))) {
+                    List<FaceDetection> near = shortRange.detect(img);
+                    List<FaceDetection> full = analyzer.detector().detect(img);
+                    assertThat(near).as(name).hasSize(1);
+                    assertThat(full).as(name).hasSize(1);
+                    FaceDetection a = near.get(0);
+                    FaceDetection b = full.get(0);
+                    double iw = Math.max(0, Math.min(a.xMax(), b.xMax()) - Math.max(a.xMin(), b.xMin()));
+                    double ih = Math.max(0, Math.min(a.yMax(), b.yMax()) - Math.max(a.yMin(), b.yMin()));
+                    double inter = iw * ih;
+                    double iou = inter / (a.widthPx() * a.heightPx() + b.widthPx() * b.heightPx() - inter);
+                    sb.append(String.format(" %s score %.2f/%.2f IoU %.2f;", name, a.score(), b.score(), iou));
+                    assertThat(iou).as(name + " IoU").isGreaterThan(0.6);
+                    assertThat(a.score()).as(name).isGreaterThan(0.8);
+                    for (int k : new int[]{FaceDetection.RIGHT_EYE, FaceDetection.LEFT_EYE, FaceDetection.NOSE, FaceDetection.MOUTH}) {
+                        assertThat(a.kx(k)).as(name + " keypoint " + k).isBetween(a.xMin(), a.xMax());
+                        assertThat(a.ky(k)).as(name + " keypoint " + k).isBetween(a.yMin(), a.yMax());
+                    }
+                    assertThat(a.kx(FaceDetection.RIGHT_EYE)).as(name).isLessThan(a.kx(FaceDetection.LEFT_EYE));
+                    assertThat(a.ky(FaceDetection.MOUTH)).as(name).isGreaterThan(a.ky(FaceDetection.NOSE));
+                }
+            }
+            System.out.println(sb);
+        }
+    }
+
     @Test
     void grayscaleFacesAreFlaggedAndRefused() {
         try (Mat img = FaceEnrolment.read(photo("obama2.jpg")); Mat gray = new Mat(); Mat gray3 = new Mat()) {
