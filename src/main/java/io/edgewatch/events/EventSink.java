@@ -27,6 +27,14 @@ public interface EventSink extends AutoCloseable {
         send(topic, payload, false);
     }
 
+    /**
+     * Registers an action run after every successful (re)connect of the sink, on the sink's own thread, after its
+     * retained state is republished: other store-and-forward streams (the face audit log) send their backlog then.
+     * Sinks that are always connected (standard output) never call it; the default ignores it.
+     */
+    default void onConnected(Runnable action) {
+    }
+
     /** True when messages can be delivered now. */
     boolean connected();
 

@@ -29,7 +29,11 @@ import java.util.function.Consumer;
  * and {@code prev} of the first line is 64 zeros. Changing, removing or reordering a line breaks the chain, which
  * {@link #verify} reports with the line number. Entries never contain templates or images. Each line is forced to
  * disk before {@link #append} returns and then handed to the optional publisher (MQTT
- * {@code <prefix>/<device>/audit}). Thread-safe.
+ * {@code <prefix>/<device>/audit}). Forwarding is store-and-forward: {@code <log>.forwarded} records the seq of the
+ * last entry the publisher accepted; entries it refused (broker down, or written by the CLI while no agent ran) are
+ * sent in order, from the file, by the next {@link #append} or {@link #forwardPending()} (the agent calls it after
+ * every MQTT connect). Delivery is at least once: a subscriber keeps the entries by {@code seq} and checks the chain.
+ * Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
     /** prev of the first entry. */
@@ -41,13 +45,16 @@ public final class AuditLog implements AutoCloseable {
     private volatile Consumer<byte[]> publisher;
     private String lastHash;
     private long seq;
+    private long forwardedSeq;
+    private boolean forwardWarned;
 
-    private AuditLog(Path file, ObjectMapper mapper, FileChannel channel, String lastHash, long seq) {
+    private AuditLog(Path file, ObjectMapper mapper, FileChannel channel, String lastHash, long seq, long forwardedSeq) {
         this.file = file;
         this.mapper = mapper;
         this.channel = channel;
         this.lastHash = lastHash;
         this.seq = seq;
+        this.forwardedSeq = forwardedSeq;
     }
 
     /**
@@ -78,8 +85,13 @@ public final class AuditLog implements AutoCloseable {
                     break;
                 }
             }
+            long forwarded = readForwarded(file);
+            if (forwarded > seq) {
+                // the log was replaced or restored from an older copy: forward what it holds again
+                forwarded = 0;
+            }
             FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            return new AuditLog(file, mapper, ch, last, seq);
+            return new AuditLog(file, mapper, ch, last, seq, forwarded);
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be opened: " + e.getMessage(), e);
         }
@@ -118,18 +130,94 @@ public final class AuditLog implements AutoCloseable {
             seq++;
             lastHash = hash;
             writeHead(file, seq, hash);
-            Consumer<byte[]> p = publisher;
-            if (p != null) {
-                try {
-                    p.accept(line.getBytes(StandardCharsets.UTF_8));
-                } catch (RuntimeException e) {
-                    org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit entry %d not published: %s", seq, e.getMessage());
+            if (publisher != null) {
+                if (forwardedSeq == seq - 1) {
+                    forward(seq, line); // nothing pending: no need to read the file
+                } else {
+                    forwardPending();
                 }
             }
             return line;
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be written: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends every entry after the last forwarded one, in order, from the file; stops at the first the publisher
+     * refuses (they stay pending). Called after each MQTT (re)connect.
+     *
+     * @return entries forwarded by this call
+     * @throws FaceException when the log cannot be read
+     */
+    public synchronized int forwardPending() {
+        if (publisher == null || forwardedSeq >= seq) {
+            return 0;
+        }
+        int sent = 0;
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                long n = mapper.readTree(line).path("seq").asLong(-1);
+                if (n <= forwardedSeq) {
+                    continue;
+                }
+                if (!forward(n, line)) {
+                    break;
+                }
+                sent++;
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new FaceException("audit log " + file + " cannot be read for forwarding: " + e.getMessage(), e);
+        }
+        if (sent > 0) {
+            org.jboss.logging.Logger.getLogger(AuditLog.class).infof("audit: %d pending entries forwarded (up to seq %d)", sent, forwardedSeq);
+        }
+        return sent;
+    }
+
+    /** Entries not yet accepted by the publisher. */
+    public synchronized long pendingForward() {
+        return seq - forwardedSeq;
+    }
+
+    private boolean forward(long entrySeq, String line) {
+        Consumer<byte[]> p = publisher;
+        try {
+            p.accept(line.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            if (!forwardWarned) {
+                forwardWarned = true;
+                org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit entry %d not published now (%s); it stays in %s and is sent"
+                        + " after the next connect", entrySeq, e.getMessage(), file);
+            }
+            return false;
+        }
+        forwardWarned = false;
+        forwardedSeq = entrySeq;
+        try {
+            writeSeqFile(forwardedFile(file), Long.toString(entrySeq));
+        } catch (IOException e) {
+            // the entry went out; at worst it is sent again after a restart (at-least-once)
+            org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit: %s cannot be written: %s", forwardedFile(file), e.getMessage());
+        }
+        return true;
+    }
+
+    /** The file beside the log that records the seq of the last entry handed to the publisher ({@code <log>.forwarded}). */
+    public static Path forwardedFile(Path log) {
+        return log.resolveSibling(log.getFileName() + ".forwarded");
+    }
+
+    private static long readForwarded(Path log) throws IOException {
+        Path f = forwardedFile(log);
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        String v = Files.readString(f, StandardCharsets.UTF_8).trim();
+        return v.matches("\\d{1,18}") ? Long.parseLong(v) : 0; // unreadable marker: forward everything again
     }
 
     /**
@@ -213,9 +301,13 @@ public final class AuditLog implements AutoCloseable {
 
     /** Records the last entry (atomic replace), so removing lines from the end of the log is detected. */
     private static void writeHead(Path log, long seq, String hash) throws IOException {
-        Path head = headFile(log);
+        writeSeqFile(headFile(log), seq + " " + hash);
+    }
+
+    /** Replaces a small marker file atomically (mode 0600). */
+    private static void writeSeqFile(Path head, String content) throws IOException {
         Path tmp = head.resolveSibling(head.getFileName() + ".tmp");
-        Files.writeString(tmp, seq + " " + hash + "\n", StandardCharsets.UTF_8);
+        Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
         try {
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {

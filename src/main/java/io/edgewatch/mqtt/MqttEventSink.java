@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,7 @@ public final class MqttEventSink implements EventSink {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final Map<String, byte[]> retainedState = new LinkedHashMap<>();
+    private final List<Runnable> connectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Set<Long> gapsInFlight = ConcurrentHashMap.newKeySet();
     private final Object work = new Object();
     private final Thread sender;
@@ -226,7 +228,19 @@ public final class MqttEventSink implements EventSink {
             }
         });
         announceGaps();
+        for (Runnable r : connectListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException ex) {
+                LOG.warnf(ex, "MQTT after-connect action failed: %s", ex.getMessage());
+            }
+        }
         return true;
+    }
+
+    @Override
+    public void onConnected(Runnable action) {
+        connectListeners.add(action);
     }
 
     private void publishEvent(EventSpool.Entry e, Semaphore w) throws InterruptedException {

@@ -143,6 +143,9 @@ public class Agent {
         if (faceService != null) {
             String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
             faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+            // entries written while the broker was down, or by the CLI while no agent ran, follow every connect
+            io.edgewatch.face.AuditLog audit = faceService.audit();
+            sink.onConnected(audit::forwardPending);
             faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
         // with a spool the numbering continues after the last seq ever spooled (restart, crash)
