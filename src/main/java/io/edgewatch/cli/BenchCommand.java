@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bench}: runs the pipeline over a video file and prints per-stage median and p95 ms, pipeline fps, the
- * raw invoke time of the same model measured in the same run, RSS, and as the last line {@code ratio <x>}.
+ * raw invoke time of the same model measured in the same run, RSS, and as the last line {@code ratio <x>}. Exit code 0,
+ * 2 on a missing or unusable video file or model, or a bad option value.
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the pipeline on a video file; the last line is 'ratio <pipeline ms / (decode + raw invoke ms)>'.")
@@ -30,6 +31,10 @@ public class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--frames", defaultValue = "0", description = "Frames to process (0 = whole file).")
     long frames;
+
+    @CommandLine.Option(names = "--warmup-passes", defaultValue = "1",
+            description = "Untimed passes over the file before the timed one (0..10, default 1); the first one's ratio is printed as cold_ratio.")
+    int warmupPasses;
 
     @CommandLine.Option(names = "--threads", description = "Interpreter threads (default: edgewatch.detector.threads).")
     Integer threads;
@@ -51,7 +56,7 @@ public class BenchCommand implements Callable<Integer> {
             ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
             InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : d.threads(),
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
-            Benchmark.Result r = Benchmark.run(source, frames, manifest, opts, Settings.filter(d),
+            Benchmark.Result r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
                     Settings.tracker(config.tracker()), Settings.events(config.events()), mapper);
             System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
                     + "  source " + source);

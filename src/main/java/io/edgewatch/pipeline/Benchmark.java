@@ -33,7 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs the whole pipeline over a video file on the calling thread, decode included, and times every stage; then
  * measures the same model's raw invoke time (same input, no pre- or post-processing) in the same run, as the
- * baseline. The first {@value #WARMUP_FRAMES} frames warm up and are not timed. The ratio is pipeline ms per frame (wall time / frames) / (decode mean + raw invoke mean).
+ * baseline. The ratio is pipeline ms per frame (wall time / frames) / (decode mean + raw invoke mean).
+ *
+ * <p>Warm-up: by default one whole pass over the file (fresh model, tracker and publisher) runs before the timed
+ * pass, and its ratio is reported as the cold ratio. In a fresh JVM the JIT compiles for several seconds on
+ * background threads; with two interpreter threads on two cores that steals the second XNNPACK worker's CPU and
+ * doubles the p95 of the invoke (measured 2026-11-29: ratio 1.29 in the first pass, 1.12 and 1.09 in the next two of
+ * the same JVM). A running agent is past that, so the timed pass is the warmed one. In every pass the first
+ * {@value #WARMUP_FRAMES} frames are not timed.
  */
 public final class Benchmark {
     /** Frames processed before timing starts (JIT compilation, caches, interpreter warm-up). */
@@ -49,9 +56,10 @@ public final class Benchmark {
      * @param rssMb        resident set size at the end, MiB
      * @param events       events published
      * @param ratio        pipeline ms per frame / (decode mean + raw invoke mean)
+     * @param coldRatio    the same ratio of the first warm-up pass (fresh JVM), NaN without warm-up pass
      */
     public record Result(Map<String, DescriptiveStatistics> stages, DescriptiveStatistics rawInvoke, long frames,
-                         double pipelineFps, double rssMb, long events, long maxPayloadBytes, double ratio) {
+                         double pipelineFps, double rssMb, long events, long maxPayloadBytes, double ratio, double coldRatio) {
         /** Human-readable table; the last line is {@code ratio <x>}. */
         public String table() {
             StringBuilder sb = new StringBuilder();
@@ -61,7 +69,10 @@ public final class Benchmark {
             sb.append(String.format(Locale.ROOT, "frames %d  pipeline_fps %.1f  pipeline_ms_per_frame %.3f (wall time / frames)  events %d  max_payload_bytes %d  rss_mb %.0f%n",
                     frames, pipelineFps, 1000.0 / pipelineFps, events, maxPayloadBytes, rssMb));
             sb.append(String.format(Locale.ROOT, "means_ms decode %.3f  raw_invoke %.3f%n", stages.get("decode").getMean(), rawInvoke.getMean()));
-            sb.append("ratio = pipeline_ms_per_frame / (decode mean + raw_invoke mean); target <= 1.15\n");
+            if (!Double.isNaN(coldRatio)) {
+                sb.append(String.format(Locale.ROOT, "cold_ratio %.3f (first pass in this JVM, JIT still compiling; not the figure)%n", coldRatio));
+            }
+            sb.append("ratio = pipeline_ms_per_frame / (decode mean + raw_invoke mean) of the timed pass; target <= 1.15\n");
             sb.append(String.format(Locale.ROOT, "ratio %.3f", ratio));
             return sb.toString();
         }
@@ -97,14 +108,32 @@ public final class Benchmark {
 
     /**
      * @param source    video file
-     * @param maxFrames frames to process (0 = whole file)
-     * @throws FrameGrabber.Exception when the file cannot be decoded
+     * @param maxFrames    frames to process per pass (0 = whole file)
+     * @param warmupPasses untimed passes over the file before the timed one (0..10; 1 by default in the CLI)
+     * @throws FrameGrabber.Exception   when the file cannot be decoded
+     * @throws IllegalArgumentException when the file is missing, too short, or warmupPasses is out of range
      */
-    public static Result run(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
-                             TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
+    public static Result run(Path source, long maxFrames, int warmupPasses, ModelManifest manifest, InterpreterOptions opts,
+                             DetectionFilter filter, TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
+        if (warmupPasses < 0 || warmupPasses > 10) {
+            throw new IllegalArgumentException("--warmup-passes must be 0..10, was " + warmupPasses);
+        }
+        double cold = Double.NaN;
+        for (int i = 0; i < warmupPasses; i++) {
+            Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, mapper);
+            if (i == 0) {
+                cold = r.ratio();
+            }
+        }
+        Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, mapper);
+        return new Result(r.stages(), r.rawInvoke(), r.frames(), r.pipelineFps(), r.rssMb(), r.events(), r.maxPayloadBytes(), r.ratio(), cold);
+    }
+
+    private static Result pass(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
+                               TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
         Map<String, DescriptiveStatistics> st = new LinkedHashMap<>();
         for (String k : new String[]{"decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
             st.put(k, new DescriptiveStatistics());
@@ -165,7 +194,8 @@ public final class Benchmark {
         double perFrameMs = wallNs / 1e6 / timedFrames;
         // means on both sides: pipeline wall time per frame against decode and raw invoke time per frame
         double ratio = perFrameMs / (st.get("decode").getMean() + raw.getMean());
-        return new Result(st, raw, timedFrames, timedFrames / (wallNs / 1e9), rssMb(), publisher.published(), publisher.maxPayloadBytes(), ratio);
+        return new Result(st, raw, timedFrames, timedFrames / (wallNs / 1e9), rssMb(), publisher.published(), publisher.maxPayloadBytes(), ratio,
+                Double.NaN);
     }
 
     /** Resident set size of this process, MiB (from /proc/self/status; -1 elsewhere). */

@@ -1,0 +1,61 @@
+package io.edgewatch.cli;
+
+import io.edgewatch.testsupport.TestPaths;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bench} on the real video and model: the table, the warm-up pass's cold ratio and the last line
+ * {@code ratio <x>} are printed (no speed is asserted here: the figures belong in the README and the issue note);
+ * bad options exit 2 with a message.
+ */
+@QuarkusMainTest
+@TestProfile(BenchCommandTest.Profile.class)
+class BenchCommandTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("edgewatch.detector.manifest", TestPaths.detectorManifest().toString());
+        }
+    }
+
+    @Test
+    void printsStagesColdRatioAndRatioLast(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "90", "--threads", "1");
+        assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
+        List<String> out = r.getOutputStream();
+        for (String stage : List.of("decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline", "raw_invoke")) {
+            assertThat(out).as(stage).anySatisfy(l -> assertThat(l).matches(stage + " +\\d+\\.\\d{3} +\\d+\\.\\d{3}"));
+        }
+        // 90 frames, 30 of them warm-up in each pass: 60 timed frames
+        assertThat(out).anySatisfy(l -> assertThat(l).startsWith("frames 60 "));
+        assertThat(out).anySatisfy(l -> assertThat(l).matches("cold_ratio \\d+\\.\\d{3} .*"));
+        // the table's last line (the test launcher also captures log lines on standard output)
+        List<String> table = out.stream().filter(l -> !l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")).toList();
+        String last = table.get(table.size() - 1);
+        assertThat(last).matches("ratio \\d+\\.\\d{3}");
+        double ratio = Double.parseDouble(last.substring("ratio ".length()));
+        // pipeline time per frame includes decode and invoke, so it cannot be below their sum by more than timer noise
+        assertThat(ratio).isGreaterThan(0.9);
+    }
+
+    @Test
+    void badOptionsExitTwoWithAMessage(QuarkusMainLauncher launcher) {
+        LaunchResult passes = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--warmup-passes", "11");
+        assertThat(passes.exitCode()).isEqualTo(2);
+        assertThat(passes.getErrorOutput()).contains("--warmup-passes must be 0..10, was 11");
+        LaunchResult missing = launcher.launch("bench", "--source", "/nonexistent/clip.mp4");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.getErrorOutput()).contains("video file /nonexistent/clip.mp4 does not exist or is not readable");
+    }
+}
