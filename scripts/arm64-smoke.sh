@@ -3,7 +3,8 @@
 # under qemu-user emulation (qemu-aarch64-static, QEMU_LD_PREFIX) on Debian trixie's arm64 OpenJDK 25 JRE, has it
 # process the first frames of media-cache/vtest.avi with the real detector, publish to a Mosquitto started on a
 # free loopback port, and asserts the events. Prints start-up and per-frame figures (also kept in
-# target/arm64/smoke-figures.txt).
+# target/arm64/smoke-figures.txt). Then the face models: `enroll` one photo and `identify` three under emulation, with
+# identities and cosine similarities checked against the x86 build in target/quarkus-app (within 0.01) when it exists.
 #
 # The arm64 sysroot: a trixie apt source is derived at run time from this machine's own Debian apt sources (the
 # URI serving the machine's codename, suite replaced by "trixie"); no mirror host is written into the repository.
@@ -21,7 +22,7 @@
 # (default 900, the agent run; emulation on a loaded 2-core machine is slow),
 # EDGEWATCH_ARM64_WORK (default target/arm64-smoke: apt state and sysroot, reused between runs),
 # EDGEWATCH_ARM64_SKIP_BUILD=1 reuses an existing target/arm64 build.
-# Exit: 0 when the events check passes, 1 otherwise (the reason is printed).
+# Exit: 0 when the events and faces checks pass, 1 otherwise (the reason is printed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -201,4 +202,76 @@ if fail:
     print("arm64-smoke: FAILED\n  " + "\n  ".join(fail[:20]), file=sys.stderr)
     sys.exit(1)
 print("arm64-smoke: OK")
+PY
+
+# --- 5. faces under emulation: enrol one photo, identify three, scores against this machine's x86 build ----------
+# BlazeFace full range + MobileFaceNet (float32, XNNPACK's NEON kernels on arm64, AVX on x86): the same photos must
+# give the same identities and cosine similarities within 0.01 on both architectures.
+faces_dir="$(cd "$root/.." && pwd)/shared/media/faces"
+if [[ ! -f "$faces_dir/obama.jpg" ]]; then
+  echo "arm64-smoke: faces step skipped: shared test photos not found at $faces_dir"
+  exit 0
+fi
+python3 -c 'import secrets; print(secrets.token_hex(32))' > "$run_dir/gallery.key"
+chmod 600 "$run_dir/gallery.key"
+face_props=(-Dedgewatch.faces.purpose="arm64 proof of the face models" -Dedgewatch.faces.legal-basis="test photos, no real subject")
+photos=("$faces_dir/obama2.jpg" "$faces_dir/biden.jpg" "$faces_dir/grace_hopper.bmp")
+faces_run() { # $1 = label; the rest = java command up to and including -jar JAR; prints the identify JSON lines to $run_dir/$1.json
+  local label="$1"; shift
+  local g="$run_dir/gallery-$label"
+  "$@" enroll --gallery "$g" --key-file "$run_dir/gallery.key" --id person-A "$faces_dir/obama.jpg" \
+      > "$run_dir/$label-enroll.out" 2> "$run_dir/$label-enroll.err" || { tail -20 "$run_dir/$label-enroll.err" >&2; die "$label: enroll failed"; }
+  "$@" identify --gallery "$g" --key-file "$run_dir/gallery.key" "${photos[@]}" \
+      > "$run_dir/$label.out" 2> "$run_dir/$label-identify.err" || { tail -20 "$run_dir/$label-identify.err" >&2; die "$label: identify failed"; }
+  grep '^{' "$run_dir/$label.out" > "$run_dir/$label.json" || true
+}
+echo "arm64-smoke: faces: enroll + identify under qemu-aarch64-static"
+t0=$(now)
+faces_run arm64 timeout "$run_timeout" qemu-aarch64-static "$java_arm64" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    --enable-native-access=ALL-UNNAMED "${face_props[@]}" -jar "$build_dir/quarkus-app/quarkus-run.jar"
+arm_s=$(python3 -c "print(round($(now)-$t0, 1))")
+x86_jar="$root/target/quarkus-app/quarkus-run.jar"
+if [[ -f "$x86_jar" ]]; then
+  faces_run x86 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${face_props[@]}" -jar "$x86_jar"
+else
+  echo "arm64-smoke: no x86 build at $x86_jar (mvn package): arm64 face scores are checked against the documented figures only"
+  : > "$run_dir/x86.json"
+fi
+python3 - "$run_dir/arm64.json" "$run_dir/x86.json" "$arm_s" "$build_dir/smoke-figures.txt" <<'PY'
+import json, os, sys
+arm_file, x86_file, arm_s, figures_file = sys.argv[1:5]
+arm = [json.loads(l) for l in open(arm_file) if l.strip()]
+x86 = [json.loads(l) for l in open(x86_file) if l.strip()]
+name = lambda r: os.path.basename(r["image"])
+fail = []
+want = {"obama2.jpg": "person-A", "biden.jpg": None, "grace_hopper.bmp": None}
+got = {name(r): r for r in arm}
+if sorted(got) != sorted(want) or len(arm) != 3:
+    fail.append(f"arm64 identify: expected one face in each of {sorted(want)}, got {[name(r) for r in arm]}")
+for img, ident in want.items():
+    if img in got and got[img]["identity"] != ident:
+        fail.append(f"arm64 {img}: identity {got[img]['identity']!r}, expected {ident!r} (score {got[img]['score']})")
+rows = []
+if x86:
+    ref = {name(r): r for r in x86}
+    for img in want:
+        if img in got and img in ref:
+            d = abs(got[img]["score"] - ref[img]["score"])
+            rows.append(f"    {img:18s} arm64 {got[img]['score']:+.4f}  x86 {ref[img]['score']:+.4f}  |diff| {d:.4f}")
+            if d > 0.01:
+                fail.append(f"{img}: arm64 score {got[img]['score']} differs from x86 {ref[img]['score']} by more than 0.01")
+            if got[img]["identity"] != ref[img]["identity"]:
+                fail.append(f"{img}: arm64 identity {got[img]['identity']!r} but x86 {ref[img]['identity']!r}")
+else:
+    rows = [f"    {img:18s} arm64 {got[img]['score']:+.4f}" for img in want if img in got]
+    if "obama2.jpg" in got and not 0.75 <= got["obama2.jpg"]["score"] <= 0.87:
+        fail.append(f"obama2.jpg: arm64 score {got['obama2.jpg']['score']} outside the documented 0.75..0.87")
+lines = [f"  faces (enrol obama.jpg, identify 3 photos; two JVM starts under emulation) {arm_s} s; cosine similarity to person-A:"] + rows
+print("\n".join(lines))
+with open(figures_file, "a", encoding="utf-8") as f:
+    f.write("\n".join(lines) + "\n")
+if fail:
+    print("arm64-smoke: faces FAILED\n  " + "\n  ".join(fail), file=sys.stderr)
+    sys.exit(1)
+print("arm64-smoke: faces OK")
 PY

@@ -3,18 +3,22 @@ package io.edgewatch.face;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
-import static org.bytedeco.opencv.global.opencv_calib3d.RANSAC;
-import static org.bytedeco.opencv.global.opencv_calib3d.estimateAffinePartial2D;
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 /**
  * Aligns a face to the standard ArcFace 112x112 five-point template (Deng et al. 2019, arXiv 1801.07698;
- * insightface {@code arcface_dst}) with a similarity transform (rotation, uniform scale, translation) estimated by
- * OpenCV {@code estimateAffinePartial2D} from four BlazeFace keypoints: both eyes, the nose tip and the mouth
- * centre (BlazeFace has no mouth corners, so the template's mouth corners are averaged). The template is scaled to
- * the embedder's input size. Not thread-safe (reuses buffers).
+ * insightface {@code arcface_dst}) with a similarity transform (rotation, uniform scale, translation) fitted by least
+ * squares to four BlazeFace keypoints: both eyes, the nose tip and the mouth centre (BlazeFace has no mouth corners,
+ * so the template's mouth corners are averaged), then OpenCV {@code warpAffine}. The template is scaled to the
+ * embedder's input size. Not thread-safe.
+ *
+ * <p>Why not OpenCV {@code estimateAffinePartial2D}: it lives in the calib3d module, whose Bytedeco preset loads
+ * highgui, whose native library links GTK 2 ({@code libgtk-x11-2.0.so.0}) on linux-x86_64 and linux-arm64. An edge
+ * box or the Docker image has no GTK, and face processing failed there with an {@code UnsatisfiedLinkError} (found
+ * by the arm64 proof). With all points inliers, as here, that function's result is the least-squares similarity,
+ * which has a closed form (Umeyama 1991, IEEE TPAMI 13(4)): {@link #similarity}.
  */
 public final class FaceAligner implements AutoCloseable {
     /** ArcFace template for 112x112: left eye, right eye (image left to right), nose, left and right mouth corner. */
@@ -22,7 +26,7 @@ public final class FaceAligner implements AutoCloseable {
 
     private final int width;
     private final int height;
-    private final Mat dst;
+    private final double[] dst;
 
     /**
      * @param width  output width, pixels (the embedder's input width; 112 for MobileFaceNet)
@@ -34,13 +38,51 @@ public final class FaceAligner implements AutoCloseable {
         double sx = width / 112.0;
         double sy = height / 112.0;
         double[] t = ARCFACE_112;
-        float[] pts = {
-                (float) (t[0] * sx), (float) (t[1] * sy),
-                (float) (t[2] * sx), (float) (t[3] * sy),
-                (float) (t[4] * sx), (float) (t[5] * sy),
-                (float) ((t[6] + t[8]) / 2 * sx), (float) ((t[7] + t[9]) / 2 * sy)};
-        this.dst = new Mat(4, 1, CV_32FC2);
-        dst.getFloatBuffer().put(pts);
+        this.dst = new double[]{
+                t[0] * sx, t[1] * sy,
+                t[2] * sx, t[3] * sy,
+                t[4] * sx, t[5] * sy,
+                (t[6] + t[8]) / 2 * sx, (t[7] + t[9]) / 2 * sy};
+    }
+
+    /**
+     * Least-squares similarity transform from {@code src} to {@code dst} points: minimises
+     * {@code sum |s R p_i + t - q_i|^2} over scale s, rotation R and translation t (Umeyama 1991, 2-D closed form).
+     *
+     * @param src n points {@code x0,y0,x1,y1,...} (n >= 2), any unit
+     * @param dst n points, same length
+     * @return the 2x3 matrix row-major {@code {a, -b, tx, b, a, ty}} with {@code a = s cos(theta)}, {@code b = s sin(theta)}
+     * @throws IllegalArgumentException when the lengths differ or are odd or below 4, or the source points coincide
+     */
+    static double[] similarity(double[] src, double[] dst) {
+        if (src.length != dst.length || src.length < 4 || src.length % 2 != 0) {
+            throw new IllegalArgumentException("similarity needs two equal lists of at least 2 points, got " + src.length + " and " + dst.length + " values");
+        }
+        int n = src.length / 2;
+        double msx = 0, msy = 0, mdx = 0, mdy = 0;
+        for (int i = 0; i < n; i++) {
+            msx += src[2 * i];
+            msy += src[2 * i + 1];
+            mdx += dst[2 * i];
+            mdy += dst[2 * i + 1];
+        }
+        msx /= n;
+        msy /= n;
+        mdx /= n;
+        mdy /= n;
+        double ss = 0, p = 0, q = 0;
+        for (int i = 0; i < n; i++) {
+            double xs = src[2 * i] - msx, ys = src[2 * i + 1] - msy;
+            double xd = dst[2 * i] - mdx, yd = dst[2 * i + 1] - mdy;
+            ss += xs * xs + ys * ys;
+            p += xs * xd + ys * yd;
+            q += xs * yd - ys * xd;
+        }
+        if (!(ss > 1e-9)) {
+            throw new IllegalArgumentException("face keypoints are degenerate (they coincide): no similarity transform");
+        }
+        double a = p / ss, b = q / ss;
+        return new double[]{a, -b, mdx - (a * msx - b * msy), b, a, mdy - (b * msx + a * msy)};
     }
 
     /**
@@ -54,19 +96,16 @@ public final class FaceAligner implements AutoCloseable {
         // the eye seen on the image's left goes to the template's left eye, whatever BlazeFace calls it
         int l = face.kx(FaceDetection.RIGHT_EYE) <= face.kx(FaceDetection.LEFT_EYE) ? FaceDetection.RIGHT_EYE : FaceDetection.LEFT_EYE;
         int r = l == FaceDetection.RIGHT_EYE ? FaceDetection.LEFT_EYE : FaceDetection.RIGHT_EYE;
-        float[] src = {(float) face.kx(l), (float) face.ky(l), (float) face.kx(r), (float) face.ky(r),
-                (float) face.kx(FaceDetection.NOSE), (float) face.ky(FaceDetection.NOSE),
-                (float) face.kx(FaceDetection.MOUTH), (float) face.ky(FaceDetection.MOUTH)};
-        try (Mat from = new Mat(4, 1, CV_32FC2); Mat inliers = new Mat()) {
-            from.getFloatBuffer().put(src);
-            // a large reprojection threshold keeps all four points as inliers: a least-squares fit, then LM refinement
-            Mat m = estimateAffinePartial2D(from, dst, inliers, RANSAC, 1e4, 2000, 0.99, 10);
-            if (m == null || m.empty()) {
-                throw new IllegalArgumentException("face keypoints are degenerate: no similarity transform");
-            }
+        double[] src = {face.kx(l), face.ky(l), face.kx(r), face.ky(r),
+                face.kx(FaceDetection.NOSE), face.ky(FaceDetection.NOSE), face.kx(FaceDetection.MOUTH), face.ky(FaceDetection.MOUTH)};
+        double[] m = similarity(src, dst);
+        if (!Double.isFinite(m[0]) || !Double.isFinite(m[3])) {
+            throw new IllegalArgumentException("face keypoints are degenerate: no similarity transform");
+        }
+        try (Mat affine = new Mat(2, 3, CV_64F)) {
+            affine.getDoubleBuffer().put(m);
             Mat out = new Mat();
-            warpAffine(bgr, out, m, new Size(width, height), INTER_LINEAR, 0, new org.bytedeco.opencv.opencv_core.Scalar(0, 0, 0, 0));
-            m.close();
+            warpAffine(bgr, out, affine, new Size(width, height), INTER_LINEAR, 0, new org.bytedeco.opencv.opencv_core.Scalar(0, 0, 0, 0));
             return out;
         }
     }
@@ -81,6 +120,6 @@ public final class FaceAligner implements AutoCloseable {
 
     @Override
     public void close() {
-        dst.close();
+        // nothing native is held; kept AutoCloseable for the analyzer's resource handling
     }
 }
