@@ -190,8 +190,9 @@ public final class AuditLog implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!forwardWarned) {
                 forwardWarned = true;
-                org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit entry %d not published now (%s); it stays in %s and is sent"
-                        + " after the next connect", entrySeq, e.getMessage(), file);
+                // at start-up the first entry is written before the broker connection is up: not a warning
+                org.jboss.logging.Logger.getLogger(AuditLog.class).infof("audit: entries from seq %d on are pending (%s); they stay in %s"
+                        + " and are published after the next MQTT connect", entrySeq, e.getMessage(), file);
             }
             return false;
         }

@@ -79,6 +79,16 @@ public final class FaceService implements AutoCloseable {
         counts.forEach((id, n) -> audit.append("expire", nowMs, Map.of("identity", id, "templates", n)));
     }
 
+    /**
+     * Loads the face models once and closes them again, so that a missing or corrupt face model stops start-up before
+     * any camera thread starts.
+     *
+     * @throws io.edgewatch.inference.ModelException naming the manifest or model file when one is unusable
+     */
+    public void checkModels() {
+        FaceAnalyzer.load(settings, mapper).close();
+    }
+
     /** Loads the face models for one camera. */
     public FaceStage createStage(String cameraId) {
         FaceAnalyzer analyzer = FaceAnalyzer.load(settings, mapper);

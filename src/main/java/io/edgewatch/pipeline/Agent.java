@@ -130,7 +130,7 @@ public class Agent {
         if (faceSettings.enabled()) {
             try {
                 faceService = io.edgewatch.face.FaceService.open(faceSettings, mapper, "agent", System.currentTimeMillis());
-                faceService.createStage("check").close(); // a bad face model stops start-up before any thread starts
+                faceService.checkModels(); // a bad face model stops start-up before any thread starts
             } catch (io.edgewatch.face.FaceException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -141,11 +141,15 @@ public class Agent {
             m.bindMetrics(registry);
         }
         if (faceService != null) {
-            String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
-            faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
-            // entries written while the broker was down, or by the CLI while no agent ran, follow every connect
-            io.edgewatch.face.AuditLog audit = faceService.audit();
-            sink.onConnected(audit::forwardPending);
+            if (sink instanceof MqttEventSink) {
+                String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
+                faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+                // entries written while the broker was down, or by the CLI while no agent ran, follow every connect
+                io.edgewatch.face.AuditLog audit = faceService.audit();
+                sink.onConnected(audit::forwardPending);
+            }
+            // without a broker the entries stay pending in the file (standard output carries events only) and are
+            // forwarded by the next agent that has one
             faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
         // with a spool the numbering continues after the last seq ever spooled (restart, crash)

@@ -24,6 +24,15 @@ class FaceAgentTest {
     @Test
     void agentPublishesFaceResultsAndAudit(QuarkusMainLauncher launcher) throws Exception {
         String clip = TestPaths.sharedMedia("video/face-demographics-walking-and-pause.derived.mp4").toString();
+        java.nio.file.Path log = FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl");
+        // first without a broker: the audit entries are not handed to the standard-output sink (it carries events
+        // only) and stay pending in the file
+        LaunchResult offline = launcher.launch("run", "--source", clip, "--max-frames", "20");
+        assertThat(offline.exitCode()).as(offline.getErrorOutput()).isZero();
+        List<String> before = java.nio.file.Files.readAllLines(log);
+        assertThat(before).anySatisfy(l -> assertThat(l).contains("\"type\":\"stop\""));
+        assertThat(AuditLog.forwardedFile(log)).doesNotExist();
+
         try (Mosquitto broker = Mosquitto.start(null);
              MqttRecorder events = new MqttRecorder(broker.url(), "edgewatch/facedev/+/events");
              MqttRecorder audit = new MqttRecorder(broker.url(), "edgewatch/facedev/audit")) {
@@ -35,11 +44,12 @@ class FaceAgentTest {
             assertThat(ends).hasSize(3);
             assertThat(ends).allSatisfy(m -> assertThat(m.payload()).contains("\"face\":{\"identity\":null,\"attempts\":1}"));
             assertThat(events.messages()).noneSatisfy(m -> assertThat(m.payload()).contains("embedding"));
-            // the file is the record; MQTT carries a copy of each entry written while connected (the start entry may
-            // precede the first connection)
-            List<String> file = java.nio.file.Files.readAllLines(FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl"));
+            // the file is the record; MQTT carries a copy of every entry, once and in order, including those of the
+            // broker-less run and the start entry written before the first connection
+            List<String> file = java.nio.file.Files.readAllLines(log);
             assertThat(file).anySatisfy(l -> assertThat(l).contains("\"type\":\"start\"").contains("\"cameras\":[\"cam1\"]"));
-            assertThat(audit.messages()).isNotEmpty().allSatisfy(m -> assertThat(file).contains(m.payload()));
+            audit.awaitCount(file.size(), 5_000);
+            assertThat(audit.messages()).extracting(MqttRecorder.Message::payload).containsExactlyElementsOf(file);
             assertThat(audit.messages()).anySatisfy(m -> assertThat(m.payload()).contains("\"type\":\"stop\"").contains("\"hash\":\""));
             assertThat(AuditLog.verify(FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl"), FaceTestSupport.MAPPER).ok()).isTrue();
         }
