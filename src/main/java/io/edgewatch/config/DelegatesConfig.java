@@ -6,6 +6,7 @@ import io.edgewatch.inference.DelegateSpec;
 import io.edgewatch.inference.FallbackPolicy;
 import io.edgewatch.inference.GoldenTolerance;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -62,6 +63,7 @@ public interface DelegatesConfig {
 
         /** Compare delegate and CPU outputs on a fixed input at start-up. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean goldenCheck();
 
         /** Golden check: float32 absolute tolerance. */

@@ -1,6 +1,7 @@
 package io.edgewatch.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import jakarta.validation.constraints.DecimalMax;
@@ -46,6 +47,7 @@ public interface EdgewatchConfig {
 
         /** Whether the camera is processed. */
         @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
         boolean enabled();
 
         /** Expected frame rate, Hz (health compares received fps to it). */

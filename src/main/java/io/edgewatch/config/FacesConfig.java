@@ -1,6 +1,7 @@
 package io.edgewatch.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -21,6 +22,7 @@ public interface FacesConfig {
 
     /** Face processing on the agent's cameras. When false no face model is loaded. */
     @WithDefault("false")
+    @WithConverter(StrictBooleanConverter.class)
     boolean enabled();
 
     /** Declared purpose, e.g. "staff door access log"; required when enabled. */
@@ -119,6 +121,7 @@ public interface FacesConfig {
 
     /** Publish the embedding (with model id and version) in events, for central matching. */
     @WithDefault("false")
+    @WithConverter(StrictBooleanConverter.class)
     boolean publishEmbeddings();
 
     /** Fraction of the person box height, from its top, searched for the face. */

@@ -32,6 +32,7 @@ class ConfigFuzzTest {
                 .withMapping(EdgewatchConfig.class)
                 .withMapping(SpoolConfig.class)
                 .withMapping(CaptureConfig.class)
+                .withMapping(FacesConfig.class)
                 .withValidateUnknown(true)
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 .build();
@@ -56,6 +57,9 @@ class ConfigFuzzTest {
             "edgewatch.capture.stall-timeout-ms|fast",
             "edgewatch.detector.threads|two",
             "edgewatch.mqtt.qos|one",
+            "edgewatch.cameras.front.enabled|ture",
+            "edgewatch.faces.enabled|yes",
+            "edgewatch.faces.publish-embeddings|1",
             // out of range
             "edgewatch.spool.max-bytes|-5",
             "edgewatch.spool.max-age-s|0",
