@@ -30,7 +30,8 @@ public final class ModelFileVerifier {
      */
     public static void verify(Path file, String expectedSha256, long expectedSize) {
         if (!Files.exists(file)) {
-            throw new ModelException("model file " + file + " does not exist (run models-tflite/fetch.sh to fetch the pinned models)");
+            throw new ModelException("model file " + file + " does not exist" + ModelManifest.relativeHint(file)
+                    + " (run models-tflite/fetch.sh to fetch the pinned models)");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ModelException("model file " + file + " is not a readable regular file");

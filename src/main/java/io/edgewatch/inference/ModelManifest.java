@@ -70,6 +70,12 @@ public record ModelManifest(String id, String version, String task, String decod
         return labels == null ? null : path.resolve(labels.file()).toAbsolutePath().normalize();
     }
 
+    /** For a relative path: where it was looked for, since the default paths are relative to the working directory. */
+    static String relativeHint(Path p) {
+        return p.isAbsolute() ? "" : " (looked for " + p.toAbsolutePath().normalize() + ": relative paths are resolved against the working"
+                + " directory " + Path.of("").toAbsolutePath() + "; start the agent in the project or install folder, or give absolute paths)";
+    }
+
     /**
      * Reads and validates a manifest.
      *
@@ -77,8 +83,8 @@ public record ModelManifest(String id, String version, String task, String decod
      */
     public static ModelManifest read(Path manifestFile, ObjectMapper mapper) {
         if (!Files.isRegularFile(manifestFile)) {
-            throw new ModelException("model manifest " + manifestFile + " does not exist (did you run models-tflite/fetch.sh"
-                    + " and point edgewatch.detector.manifest at a *.manifest.json file?)");
+            throw new ModelException("model manifest " + manifestFile + " does not exist" + relativeHint(manifestFile)
+                    + " (did you run models-tflite/fetch.sh and point edgewatch.detector.manifest at a *.manifest.json file?)");
         }
         ModelManifest m;
         try {

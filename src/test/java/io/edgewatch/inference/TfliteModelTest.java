@@ -112,6 +112,10 @@ class TfliteModelTest {
                 .isInstanceOf(ModelException.class).hasMessageContaining(broken.toString()).hasMessageContaining("not valid");
         assertThatThrownBy(() -> ModelManifest.read(dir.resolve("absent.json"), MAPPER))
                 .hasMessageContaining("absent.json").hasMessageContaining("does not exist");
+        // a relative default path used from another folder: the message says where it looked and why
+        assertThatThrownBy(() -> ModelManifest.read(Path.of("models-tflite/absent.manifest.json"), MAPPER))
+                .hasMessageContaining("looked for " + Path.of("models-tflite/absent.manifest.json").toAbsolutePath())
+                .hasMessageContaining("relative paths are resolved against the working directory " + Path.of("").toAbsolutePath());
     }
 
     @Test
