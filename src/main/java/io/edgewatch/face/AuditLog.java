@@ -111,6 +111,37 @@ public final class AuditLog implements AutoCloseable {
      * @throws FaceException when the line cannot be written
      */
     public synchronized String append(String type, long timeMs, Map<String, ?> fields) {
+        // another process (a CLI command beside the agent) may have appended since: an exclusive file lock around
+        // read-tail-and-append keeps one chain
+        try (java.nio.channels.FileLock lock = channel.lock()) {
+            syncTail();
+            return appendLocked(type, timeMs, fields);
+        } catch (IOException e) {
+            throw new FaceException("audit log " + file + " cannot be locked for writing: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adopts the newest entry recorded in the head file when another process appended after this one. */
+    private void syncTail() {
+        try {
+            Path head = headFile(file);
+            if (!Files.exists(head)) {
+                return;
+            }
+            String[] h = Files.readString(head, StandardCharsets.UTF_8).trim().split(" ");
+            if (h.length == 2 && h[0].matches("\\d{1,18}") && h[1].matches("[0-9a-f]{64}")) {
+                long headSeq = Long.parseLong(h[0]);
+                if (headSeq > seq) {
+                    seq = headSeq;
+                    lastHash = h[1];
+                }
+            }
+        } catch (IOException e) {
+            // keep the in-memory tail; verify-audit reports any break
+        }
+    }
+
+    private String appendLocked(String type, long timeMs, Map<String, ?> fields) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", seq + 1);
         m.put("time", EventTime.format(timeMs));
@@ -151,6 +182,7 @@ public final class AuditLog implements AutoCloseable {
      * @throws FaceException when the log cannot be read
      */
     public synchronized int forwardPending() {
+        syncTail(); // entries a CLI command appended while the agent runs
         if (publisher == null || forwardedSeq >= seq) {
             return 0;
         }

@@ -21,6 +21,7 @@ public final class FaceService implements AutoCloseable {
     private final ObjectMapper mapper;
     private final Gallery gallery;
     private final AuditLog audit;
+    private java.util.concurrent.ScheduledExecutorService refresher;
 
     private FaceService(FaceSettings settings, ObjectMapper mapper, Gallery gallery, AuditLog audit) {
         this.settings = settings;
@@ -110,6 +111,45 @@ public final class FaceService implements AutoCloseable {
         audit.append("decision", timeMs, f);
     }
 
+    /**
+     * Picks up what another process did meanwhile: reloads the gallery when a CLI {@code enroll} or
+     * {@code gallery remove} changed it (a removal is erased from memory too), and forwards audit entries that
+     * process appended. Errors are logged; the old templates stay in use.
+     *
+     * @return true when the gallery was reloaded
+     */
+    public boolean refresh() {
+        boolean reloaded = false;
+        try {
+            reloaded = gallery.refreshIfChanged();
+            if (reloaded) {
+                LOG.infof("gallery %s changed on disk: reloaded, %d identities, %d templates", gallery.dir(), gallery.identities().size(), gallery.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("gallery %s: reload failed, the previous templates stay in use: %s", gallery.dir(), e.getMessage());
+        }
+        try {
+            audit.forwardPending();
+        } catch (RuntimeException e) {
+            LOG.warnf("audit: forwarding failed: %s", e.getMessage());
+        }
+        return reloaded;
+    }
+
+    /**
+     * Runs {@link #refresh()} every {@code periodMs} on a daemon thread until {@link #close()} (the running agent).
+     */
+    public synchronized void startRefresh(long periodMs) {
+        if (refresher == null) {
+            refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "gallery-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+            refresher.scheduleWithFixedDelay(this::refresh, periodMs, periodMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Gallery templates of the given embedding model. */
     public List<Gallery.Template> templates(String modelId) {
         return gallery.templates(modelId);
@@ -129,6 +169,11 @@ public final class FaceService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (refresher != null) {
+                refresher.shutdownNow();
+            }
+        }
         gallery.close();
         audit.close();
     }

@@ -49,6 +49,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
+    /** How often the running agent looks for gallery changes and audit entries made by CLI commands, ms. */
+    static final long GALLERY_REFRESH_MS = 2_000;
 
     private final EdgewatchConfig config;
     private final io.edgewatch.config.FacesConfig facesConfig;
@@ -150,6 +152,8 @@ public class Agent {
             }
             // without a broker the entries stay pending in the file (standard output carries events only) and are
             // forwarded by the next agent that has one
+            // CLI enroll / gallery remove beside the running agent: picked up within GALLERY_REFRESH_MS
+            faceService.startRefresh(GALLERY_REFRESH_MS);
             faceService.audit().append("start", System.currentTimeMillis(), Map.of("actor", "agent", "cameras", List.copyOf(cameras.keySet())));
         }
         // with a spool the numbering continues after the last seq ever spooled (restart, crash)

@@ -117,6 +117,52 @@ class GalleryAndAuditTest {
         }
     }
 
+    /**
+     * The agent and a CLI command use one gallery and one audit log at the same time (two services on one folder, as
+     * two processes would): the CLI's enrolment reaches the agent on refresh, its removal is erased from the agent's
+     * memory, and entries appended by both keep one valid hash chain.
+     */
+    @Test
+    void agentAndCliShareGalleryAndAuditLog() throws Exception {
+        FaceSettings s = FaceTestSupport.settings(dir);
+        try (FaceService agent = FaceService.open(s, FaceTestSupport.MAPPER, "agent", 1_000);
+             FaceService cli = FaceService.open(s, FaceTestSupport.MAPPER, "cli", 2_000)) {
+            assertThat(agent.refresh()).isFalse();
+            cli.gallery().add("walk-in", randomEmbedding(7), "mobilefacenet", 0.9, 3_000, 0);
+            cli.audit().append("enrol", 3_000, Map.of("actor", "cli", "identity", "walk-in"));
+            assertThat(agent.templates("mobilefacenet")).isEmpty();
+            assertThat(agent.refresh()).isTrue();
+            List<Gallery.Template> seen = agent.templates("mobilefacenet");
+            assertThat(seen).singleElement().satisfies(t -> assertThat(t.identity()).isEqualTo("walk-in"));
+            assertThat(agent.refresh()).isFalse(); // nothing changed since
+            agent.recordDecision("cam1", "t-1", "walk-in", 0.9, 2, 4_000);
+
+            assertThat(cli.gallery().remove("walk-in")).isEqualTo(1);
+            cli.audit().append("delete", 5_000, Map.of("actor", "cli", "identity", "walk-in"));
+            assertThat(agent.refresh()).isTrue();
+            assertThat(agent.templates("mobilefacenet")).isEmpty();
+            float[] erased = seen.get(0).embedding();
+            for (float v : erased) {
+                assertThat(v).isZero(); // the agent's in-memory copy of a removed template is erased too
+            }
+            agent.recordDecision("cam1", "t-2", "nobody", 0.1, 6, 6_000);
+        }
+        List<String> lines = Files.readAllLines(s.auditFile());
+        List<Long> seqs = lines.stream().map(l -> {
+            try {
+                return FaceTestSupport.MAPPER.readTree(l).get("seq").asLong();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(seqs).isEqualTo(java.util.stream.LongStream.rangeClosed(1, lines.size()).boxed().toList());
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"type\":\"enrol\""))
+                .anySatisfy(l -> assertThat(l).contains("\"type\":\"delete\""))
+                .anySatisfy(l -> assertThat(l).contains("\"track\":\"t-2\""));
+        AuditLog.Verification v = AuditLog.verify(s.auditFile(), FaceTestSupport.MAPPER);
+        assertThat(v.ok()).as(v.reason()).isTrue();
+    }
+
     @Test
     void auditChainDetectsTampering() throws Exception {
         Path file = dir.resolve("audit/audit.jsonl");
