@@ -47,6 +47,21 @@ final class FaceCommands {
             Path audit = auditFile != null ? auditFile : (gallery != null || config.auditFile().isEmpty() ? dir.resolve("audit.jsonl") : s.auditFile());
             return s.withGallery(dir, key, audit);
         }
+
+        /**
+         * Settings of a command that reads an existing gallery ({@code identify}, {@code gallery list|remove}): a
+         * mistyped folder must not silently become a new, empty gallery where everyone is unknown.
+         *
+         * @throws FaceException naming the folder when it holds no gallery
+         */
+        FaceSettings existing(FacesConfig config) {
+            FaceSettings s = settings(config);
+            if (!java.nio.file.Files.isRegularFile(s.galleryDir().resolve("gallery.mv.db"))) {
+                throw new io.edgewatch.face.FaceException("no gallery in " + s.galleryDir().toAbsolutePath()
+                        + " (gallery.mv.db not found): check --gallery / edgewatch.faces.gallery-dir; `enroll` creates a gallery");
+            }
+            return s;
+        }
     }
 
     static int fail(RuntimeException e) {
@@ -119,7 +134,12 @@ final class FaceCommands {
 
         @Override
         public Integer call() throws Exception {
-            FaceSettings s = g.settings(config);
+            FaceSettings s;
+            try {
+                s = g.existing(config);
+            } catch (FaceException ex) {
+                return fail(ex);
+            }
             try (FaceService svc = FaceService.open(s, mapper, "cli", System.currentTimeMillis());
                  FaceAnalyzer analyzer = FaceAnalyzer.load(s, mapper)) {
                 FaceEnrolment e = new FaceEnrolment(svc, analyzer);
@@ -175,7 +195,7 @@ final class FaceCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (FaceService svc = FaceService.open(g.settings(config), mapper, "cli", System.currentTimeMillis())) {
+            try (FaceService svc = FaceService.open(g.existing(config), mapper, "cli", System.currentTimeMillis())) {
                 List<Gallery.Identity> ids = svc.gallery().identities();
                 for (Gallery.Identity i : ids) {
                     Map<String, Object> line = new LinkedHashMap<>();
@@ -212,7 +232,7 @@ final class FaceCommands {
 
         @Override
         public Integer call() {
-            try (FaceService svc = FaceService.open(g.settings(config), mapper, "cli", System.currentTimeMillis())) {
+            try (FaceService svc = FaceService.open(g.existing(config), mapper, "cli", System.currentTimeMillis())) {
                 int n = svc.gallery().remove(id);
                 svc.audit().append("delete", System.currentTimeMillis(), Map.of("actor", "cli", "identity", id, "templates", n));
                 if (n == 0) {

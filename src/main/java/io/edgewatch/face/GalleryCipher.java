@@ -47,6 +47,10 @@ public final class GalleryCipher {
         if (keyFile == null) {
             throw new FaceException("no gallery key file given (edgewatch.faces.key-file or --key-file): the gallery is always encrypted");
         }
+        if (!Files.exists(keyFile)) {
+            throw new FaceException("gallery key file " + keyFile + " does not exist (create one with `edgewatch gallery new-key FILE`,"
+                    + " then set edgewatch.faces.key-file or --key-file)");
+        }
         byte[] raw;
         try {
             raw = Files.readAllBytes(keyFile);

@@ -29,6 +29,17 @@ class FaceCliTest {
         String biden = TestPaths.sharedMedia("faces/biden.jpg").toString();
         String astronaut = TestPaths.fetchedMedia("astronaut.png").toString();
 
+        // before any enrolment: reading commands refuse a folder without a gallery (a mistyped --gallery would
+        // otherwise be a new, empty gallery where everyone is unknown); a missing key file is named as missing
+        LaunchResult none = launcher.launch("identify", "--gallery", g, "--key-file", key.toString(), obama2);
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.getErrorOutput()).contains("no gallery in " + dir.resolve("gallery").toAbsolutePath()).contains("`enroll` creates a gallery");
+        assertThat(launcher.launch("gallery", "list", "--gallery", g, "--key-file", key.toString()).getErrorOutput()).contains("no gallery in");
+        assertThat(dir.resolve("gallery")).doesNotExist();
+        LaunchResult noKey = launcher.launch("enroll", "--gallery", g, "--key-file", dir.resolve("nokey").toString(), "--id", "x", obama);
+        assertThat(noKey.exitCode()).isEqualTo(2);
+        assertThat(noKey.getErrorOutput()).contains("gallery key file " + dir.resolve("nokey") + " does not exist (create one with");
+
         LaunchResult r = launcher.launch("enroll", "--gallery", g, "--key-file", key.toString(), "--id", "person-A", obama);
         assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
         assertThat(r.getOutput()).contains("enrolled person-A from " + obama);
