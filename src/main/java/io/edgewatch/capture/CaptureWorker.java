@@ -169,7 +169,9 @@ public final class CaptureWorker implements Runnable {
                         return;
                     }
                     String msg = "camera " + settings.cameraId() + ": cannot read " + redact(settings.source()) + ": "
-                            + (abortReason != null ? abortReason
+                            + (kind == SourceKind.V4L2 && !java.nio.file.Files.exists(java.nio.file.Path.of(settings.source()))
+                            ? "device " + settings.source() + " does not exist (camera unplugged, or DeviceAllow/--device missing)"
+                            : abortReason != null ? abortReason
                             : relay != null && relay.upstreamError() != null ? relay.upstreamError() : e.getMessage());
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);

@@ -50,6 +50,23 @@ class FfmpegFrameReaderTest {
     }
 
     @Test
+    void missingCameraDeviceIsNamedAndRetried() throws Exception {
+        CaptureSettings s = CaptureSettings.defaults("usb", "/dev/video97");
+        LatestFrameSlot slot = new LatestFrameSlot(s.handOff());
+        CaptureStats stats = new CaptureStats("usb");
+        CaptureWorker w = new CaptureWorker(s, slot, stats, 0);
+        Thread t = w.start();
+        long end = System.currentTimeMillis() + 10_000;
+        while (stats.lastError() == null && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        w.stop();
+        t.join(10_000);
+        assertThat(stats.lastError()).contains("device /dev/video97 does not exist (camera unplugged, or DeviceAllow/--device missing)");
+        assertThat(stats.state()).isNotEqualTo(CaptureState.FAILED); // a live source is retried, not given up
+    }
+
+    @Test
     void sourceKindsAndCredentialRedaction() {
         assertThat(SourceKind.of("rtsp://u:p@10.0.0.1/s")).isEqualTo(SourceKind.RTSP);
         assertThat(SourceKind.of("/dev/video0")).isEqualTo(SourceKind.V4L2);
