@@ -96,7 +96,11 @@ class GalleryAndAuditTest {
         Path bad = Files.writeString(dir.resolve("bad-key"), "secret");
         assertThatThrownBy(() -> GalleryCipher.fromKeyFile(bad)).isInstanceOf(FaceException.class)
                 .hasMessageContaining("bad-key").hasMessageContaining("256-bit");
-        assertThatThrownBy(() -> GalleryCipher.fromKeyFile(dir.resolve("none"))).hasMessageContaining("none").hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> GalleryCipher.fromKeyFile(dir.resolve("none"))).hasMessageContaining("none")
+                .hasMessageContaining("does not exist").hasMessageContaining("gallery new-key");
+        // a key path that exists but cannot be read as a file (a folder)
+        assertThatThrownBy(() -> GalleryCipher.fromKeyFile(dir)).isInstanceOf(FaceException.class)
+                .hasMessageContaining(dir.toString()).hasMessageContaining("cannot be read");
     }
 
     @Test
