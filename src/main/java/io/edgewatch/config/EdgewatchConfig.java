@@ -74,6 +74,36 @@ public interface EdgewatchConfig {
         @WithDefault("0")
         @DecimalMin("0") @DecimalMax("100")
         double replaySpeed();
+
+        /** Polygon zones by name ({@code edgewatch.cameras.<id>.zones.<name>.polygon=x0,y0,x1,y1,x2,y2,...}). */
+        Map<String, ZoneConfig> zones();
+
+        /** Counting lines by name ({@code edgewatch.cameras.<id>.lines.<name>.points=xA,yA,xB,yB}). */
+        Map<String, LineConfig> lines();
+
+        /** Box point that decides zones and crossings: bottom-center (feet) or center. */
+        @WithDefault("bottom-center")
+        @Pattern(regexp = "bottom-center|center", message = "must be bottom-center or center")
+        String zoneAnchor();
+
+        /** Consecutive detected frames on the new side before a zone entry, exit or line crossing counts. */
+        @WithDefault("3")
+        @Min(1) @Max(100)
+        int zoneInertiaFrames();
+    }
+
+    /** One polygon zone of a camera. */
+    interface ZoneConfig {
+        /** Vertices {@code x0,y0,x1,y1,...}, 3 to 64 points, normalized 0..1 (origin top-left). */
+        @WithConverter(PolygonConverter.class)
+        NormalizedPoints polygon();
+    }
+
+    /** One counting line of a camera. */
+    interface LineConfig {
+        /** Points A and B {@code xA,yA,xB,yB}, normalized 0..1; crossing towards the right-hand side of A to B is "in". */
+        @WithConverter(LineConverter.class)
+        NormalizedPoints points();
     }
 
     /** Object detector. */

@@ -33,6 +33,11 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
         return new TrackEvent(schema, seq, type, time, device, camera, frame, t, summary);
     }
 
+    /** The same event with another summary (e.g. with zone facts attached). */
+    public TrackEvent withSummary(Summary sm) {
+        return new TrackEvent(schema, seq, type, time, device, camera, frame, track, sm);
+    }
+
     /** The same event with a sequence number. */
     public TrackEvent withSeq(long s) {
         return new TrackEvent(schema, s, type, time, device, camera, frame, track, summary);
@@ -58,22 +63,42 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param velocity  centre velocity {@code [vx, vy]} in normalized units per second
      * @param face      face recognition result of a person track, only when face processing is enabled and a face
      *                  was embedded (absent otherwise, so events without faces are unchanged)
+     * @param zones     names of the zones the track is in now, only on cameras with zones (absent otherwise)
+     * @param crossings line crossings since the track's previous event, each reported once; absent when none
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
-                            long ageMs, int hits, double[] velocity, FaceInfo face) {
-        /** A track without a face result. */
+                            long ageMs, int hits, double[] velocity, FaceInfo face, List<String> zones,
+                            List<Crossing> crossings) {
+        /** A track without a face result and zone facts. */
         public TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
                          long ageMs, int hits, double[] velocity) {
-            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null);
+            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null, null, null);
         }
 
         /** The same track with a face result. */
         public TrackInfo withFace(FaceInfo f) {
-            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f);
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f, zones, crossings);
+        }
+
+        /** The same track with zone facts (null leaves a field out). */
+        public TrackInfo withZones(List<String> z, List<Crossing> c) {
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, z, c);
         }
     }
+
+    /**
+     * One crossing of a counting line.
+     *
+     * @param line      line name from the configuration
+     * @param direction {@code in} (towards the right-hand side of the line's first-to-second point direction, image
+     *                  coordinates with y down) or {@code out}
+     * @param time      RFC 3339 time of the first frame on the new side
+     */
+    @RegisterForReflection
+    @JsonPropertyOrder({"line", "direction", "time"})
+    public record Crossing(String line, String direction, String time) { }
 
     /**
      * Face recognition result of a person track: {@code {"identity":"alice","score":0.71,"attempts":3}} when the
@@ -113,10 +138,25 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param lastBoxNorm last filtered box, normalized
      * @param reason     {@code lost} (not seen for max-missed-frames), {@code stream-end} (the source ended or the frame
      *                   limit was reached) or {@code shutdown} (the agent was stopped)
+     * @param zones      every zone the track entered, in order of first entry; only on cameras with zones
+     * @param crossings  every line crossing of the track, oldest first; only on cameras with lines
      */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
-                          List<PathPoint> path, Box lastBoxNorm, String reason) { }
+                          List<PathPoint> path, Box lastBoxNorm, String reason, List<String> zones,
+                          List<Crossing> crossings) {
+        /** A summary without zone facts. */
+        public Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
+                       List<PathPoint> path, Box lastBoxNorm, String reason) {
+            this(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, null, null);
+        }
+
+        /** The same summary with zone facts (null leaves a field out). */
+        public Summary withZones(List<String> z, List<Crossing> c) {
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, z, c);
+        }
+    }
 
     /**
      * @param t RFC 3339 time

@@ -43,6 +43,17 @@ public final class TrackEventBuilder {
      * @param timeMs  frame time, epoch ms
      */
     public List<TrackEvent> onFrame(Tracker.Update u, int width, int height, long frameSeq, long timeMs) {
+        return onFrame(u, width, height, frameSeq, timeMs, java.util.Set.of());
+    }
+
+    /**
+     * Events for one frame's tracker update, with an {@code update} now for each track in {@code changed} (e.g. it
+     * entered a zone or crossed a line), regardless of the update intervals, unless it already has an event in this
+     * frame.
+     *
+     * @param changed ids of tracks whose state changed in a way subscribers must learn at once
+     */
+    public List<TrackEvent> onFrame(Tracker.Update u, int width, int height, long frameSeq, long timeMs, java.util.Set<String> changed) {
         List<TrackEvent> out = new ArrayList<>();
         TrackEvent.FrameRef frame = new TrackEvent.FrameRef(width, height, frameSeq);
         for (Track t : u.confirmed()) {
@@ -57,7 +68,7 @@ public final class TrackEventBuilder {
             long since = timeMs - p.timeMs();
             boolean periodic = policy.updateIntervalMs() > 0 && since >= policy.updateIntervalMs();
             boolean material = since >= policy.minUpdateIntervalMs() && materialChange(p.box(), t.box());
-            if (periodic || material) {
+            if (periodic || material || changed.contains(t.id())) {
                 out.add(event(EventType.UPDATE, t, frame, timeMs, null));
                 published.put(t.id(), new Published(timeMs, t.box()));
             }

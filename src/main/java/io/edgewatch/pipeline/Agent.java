@@ -112,10 +112,14 @@ public class Agent {
         if (cameras.isEmpty()) {
             throw new IllegalArgumentException("no camera to process: give --source FILE_OR_URL or configure edgewatch.cameras.<id>.source");
         }
+        Map<String, io.edgewatch.zones.ZoneSettings> zoneSettings = new LinkedHashMap<>();
         for (String id : cameras.keySet()) {
             if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("camera id '" + id + "' must be 1..64 letters, digits, '-' or '_' (it is a topic level)");
             }
+            // zones of a configured camera, also when --source --camera <id> replaces its source
+            EdgewatchConfig.Camera c = configured.get(id);
+            zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(id, c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
         DelegateSpec spec = delegates.specFor(manifest.id(), config.detector().threads(),
@@ -170,6 +174,13 @@ public class Agent {
                     new Tracker(ts, runId + "-" + cs.cameraId()),
                     new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
                     publisher, expectedFps, registry);
+            io.edgewatch.zones.ZoneSettings zs = zoneSettings.get(cs.cameraId());
+            p.attachZones(new io.edgewatch.zones.ZoneMonitor(zs));
+            if (!zs.isEmpty()) {
+                LOG.infof("camera %s: zones %s, lines %s (anchor %s, inertia %d frames)", cs.cameraId(),
+                        zs.zones().stream().map(io.edgewatch.zones.Zone::name).toList(),
+                        zs.lines().stream().map(io.edgewatch.zones.CrossingLine::name).toList(), zs.anchor(), zs.inertiaFrames());
+            }
             if (faceService != null) {
                 p.attachFaces(faceService.createStage(cs.cameraId()));
             }

@@ -54,6 +54,7 @@ public final class CameraPipeline implements Runnable {
     private final Counter eventsCounter;
     private final DistributionSummary detectionsSummary;
     private io.edgewatch.face.FaceStage faces;
+    private io.edgewatch.zones.ZoneMonitor zones;
     private final MeterRegistry registry;
 
     public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, ObjectDetector detector,
@@ -118,6 +119,36 @@ public final class CameraPipeline implements Runnable {
         io.micrometer.core.instrument.FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry);
     }
 
+    /**
+     * Adds zone membership and line crossings; call before the pipeline thread starts. Does nothing for a camera
+     * without zones and lines. Registers, tagged with the camera, the gauge {@code edgewatch.zone.objects} (tag
+     * {@code zone}: confirmed tracks in the zone now) and the counter {@code edgewatch.line.crossings} (tags
+     * {@code line}, {@code direction} in/out).
+     */
+    public void attachZones(io.edgewatch.zones.ZoneMonitor monitor) {
+        if (monitor.settings().isEmpty()) {
+            return;
+        }
+        this.zones = monitor;
+        for (io.edgewatch.zones.Zone z : monitor.settings().zones()) {
+            io.micrometer.core.instrument.Gauge.builder("edgewatch.zone.objects", monitor, m -> m.objectsIn(z.name()))
+                    .description("Confirmed tracks whose anchor point is in the zone").tag("camera", cameraId).tag("zone", z.name())
+                    .register(registry);
+        }
+        for (io.edgewatch.zones.CrossingLine l : monitor.settings().lines()) {
+            for (String dir : List.of(io.edgewatch.zones.CrossingLine.IN, io.edgewatch.zones.CrossingLine.OUT)) {
+                io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.line.crossings", monitor, m -> m.crossings(l.name(), dir))
+                        .description("Crossings of the counting line").tag("camera", cameraId).tag("line", l.name())
+                        .tag("direction", dir).register(registry);
+            }
+        }
+    }
+
+    /** Zone membership and line crossings, or null when the camera has none. */
+    public io.edgewatch.zones.ZoneMonitor zones() {
+        return zones;
+    }
+
     /** The face step, or null when face processing is off. */
     public io.edgewatch.face.FaceStage faces() {
         return faces;
@@ -140,11 +171,9 @@ public final class CameraPipeline implements Runnable {
         if (faces != null) {
             faces.process(frame.image(), u.active(), frame.seq(), frame.captureTimeMs());
         }
+        java.util.Set<String> zoneChanges = zones != null ? zones.update(u.active(), frame.captureTimeMs()) : java.util.Set.of();
         long t1 = System.nanoTime();
-        List<TrackEvent> ev = events.onFrame(u, frame.width(), frame.height(), frame.seq(), frame.captureTimeMs());
-        if (faces != null) {
-            ev = faces.annotate(ev);
-        }
+        List<TrackEvent> ev = annotate(events.onFrame(u, frame.width(), frame.height(), frame.seq(), frame.captureTimeMs(), zoneChanges));
         publisher.publish(ev);
         long t2 = System.nanoTime();
         lastWidth = frame.width();
@@ -172,8 +201,15 @@ public final class CameraPipeline implements Runnable {
         var ended = tracker.flush();
         List<TrackEvent> ev = events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
                 lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, reason);
-        publisher.publish(faces != null ? faces.annotate(ev) : ev);
+        publisher.publish(annotate(ev));
         activeTracks = 0;
+    }
+
+    private List<TrackEvent> annotate(List<TrackEvent> ev) {
+        if (zones != null) {
+            ev = zones.annotate(ev);
+        }
+        return faces != null ? faces.annotate(ev) : ev;
     }
 
     @Override

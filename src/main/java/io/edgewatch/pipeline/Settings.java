@@ -40,6 +40,33 @@ public final class Settings {
                 config.events().topicPrefix() + "/" + config.deviceId() + "/availability");
     }
 
+    /**
+     * Zones and counting lines of a configured camera.
+     *
+     * @throws IllegalArgumentException naming the key when a zone or line name is not 1..64 letters, digits, '-' or '_'
+     */
+    public static io.edgewatch.zones.ZoneSettings zones(String cameraId, EdgewatchConfig.Camera c) {
+        java.util.List<io.edgewatch.zones.Zone> zones = new java.util.ArrayList<>();
+        java.util.List<io.edgewatch.zones.CrossingLine> lines = new java.util.ArrayList<>();
+        String prefix = "edgewatch.cameras." + cameraId + ".";
+        new java.util.TreeMap<>(c.zones()).forEach((name, z) -> {
+            try {
+                zones.add(new io.edgewatch.zones.Zone(name, z.polygon().xy()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(prefix + "zones." + name + ".polygon: " + e.getMessage(), e);
+            }
+        });
+        new java.util.TreeMap<>(c.lines()).forEach((name, l) -> {
+            double[] p = l.points().xy();
+            try {
+                lines.add(new io.edgewatch.zones.CrossingLine(name, p[0], p[1], p[2], p[3]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(prefix + "lines." + name + ".points: " + e.getMessage(), e);
+            }
+        });
+        return new io.edgewatch.zones.ZoneSettings(zones, lines, io.edgewatch.zones.ZoneAnchor.parse(c.zoneAnchor()), c.zoneInertiaFrames());
+    }
+
     /** Label allow-list and thresholds from {@code edgewatch.detector.*}. */
     public static DetectionFilter filter(EdgewatchConfig.Detector d) {
         return new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore());

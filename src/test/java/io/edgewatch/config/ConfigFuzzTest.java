@@ -72,6 +72,15 @@ class ConfigFuzzTest {
             "edgewatch.detector.min-score|1.5",
             "edgewatch.cameras.front.expected-fps|0",
             "edgewatch.cameras.front.rtsp-transport|http",
+            "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5",
+            "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5,0.9",
+            "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5,1.2,0.9",
+            "edgewatch.cameras.front.zones.door.polygon|left,top,right",
+            "edgewatch.cameras.front.lines.entrance.points|0.1,0.5,0.1,0.5",
+            "edgewatch.cameras.front.lines.entrance.points|0.1,0.5,0.9,0.5,0.9,0.9",
+            "edgewatch.cameras.front.zone-anchor|feet",
+            "edgewatch.cameras.front.zone-inertia-frames|0",
+            "edgewatch.cameras.front.zones.door.polgon|0.1,0.1,0.5,0.5,0.9,0.9",
             // unknown keys
             "edgewatch.spool.max-size|10",
             "edgewatch.capture.stall-timout-ms|100",
@@ -85,6 +94,28 @@ class ConfigFuzzTest {
                 .as("%s=%s", key, value)
                 .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
                         .contains(key.substring("edgewatch.".length())));
+    }
+
+    @Test
+    void zonesAndLinesAreReadAndBadOnesSaySo() {
+        SmallRyeConfig c = build(Map.of("edgewatch.cameras.front.source", "rtsp://192.0.2.10/s",
+                "edgewatch.cameras.front.zones.door.polygon", "0.1,0.2, 0.5,0.2, 0.5,0.9",
+                "edgewatch.cameras.front.lines.entrance.points", "0,0.6,1,0.6",
+                "edgewatch.cameras.front.zone-anchor", "center"));
+        EdgewatchConfig.Camera cam = c.getConfigMapping(EdgewatchConfig.class).cameras().get("front");
+        assertThat(cam.zones().get("door").polygon().xy()).containsExactly(0.1, 0.2, 0.5, 0.2, 0.5, 0.9);
+        assertThat(cam.lines().get("entrance").points().xy()).containsExactly(0.0, 0.6, 1.0, 0.6);
+        assertThat(cam.zoneAnchor()).isEqualTo("center");
+        assertThat(cam.zoneInertiaFrames()).isEqualTo(3);
+        // the reason, not only the key
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.zones.door.polygon", "0.1,0.1,0.5,0.5")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("zones.door.polygon")
+                        .contains("a zone polygon needs 3 to 64 points (x,y pairs), got 2"));
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.lines.entrance.points", "0.1,0.5,1.5,0.5")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("lines.entrance.points")
+                        .contains("coordinate 1.5 is outside 0..1"));
     }
 
     @Test

@@ -1,0 +1,273 @@
+package io.edgewatch.zones;
+
+import io.edgewatch.events.EventTime;
+import io.edgewatch.events.EventType;
+import io.edgewatch.events.TrackEvent;
+import io.edgewatch.track.Track;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Zone membership and line crossings of one camera's confirmed tracks (Frigate-style zones, Axis-style line
+ * crossing). Called once per frame after the tracker; decides from each track's Kalman-filtered box, only in frames
+ * in which the track was detected (a predicted box never enters a zone or crosses a line).
+ *
+ * <p>Rules: a track's zones are set from its anchor point when it is first seen confirmed (its confirmation already
+ * took several detections); afterwards it enters or leaves a zone once its anchor has been inside or outside for
+ * {@code inertiaFrames} consecutive detected frames. A line is crossed when the anchor has stayed
+ * {@code inertiaFrames} detected frames on the other side of the line and the move from the last position on the old
+ * side to the first on the new side passes through the segment A-B; the crossing's time is that first frame's.
+ * A track first seen on one side has no crossing until it changes side.
+ *
+ * <p>What reaches the events ({@link #annotate}): {@code track.zones} (zones the track is in now, when zones are
+ * configured), {@code track.crossings} (crossings since the track's previous event, each reported once), and on
+ * {@code end} {@code summary.zones} (every zone entered, in order of first entry) and {@code summary.crossings}.
+ * Not thread-safe except the figures ({@link #objectsIn}, {@link #crossings}), which metrics read.
+ */
+public final class ZoneMonitor {
+    private final ZoneSettings settings;
+    private final Map<String, TrackZones> tracks = new HashMap<>();
+    private final Map<String, Integer> occupancy = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> crossingCounts = new ConcurrentHashMap<>();
+
+    private static final class LineState {
+        int side;            // confirmed side: +1, -1, 0 not yet known
+        double lastX, lastY; // last anchor on the confirmed side
+        int count;           // consecutive detected frames on the other side
+        double firstX, firstY;
+        long firstMs;
+    }
+
+    private static final class TrackZones {
+        final Set<String> current = new LinkedHashSet<>();
+        final Map<String, Integer> pendingFrames = new HashMap<>();
+        final Set<String> entered = new LinkedHashSet<>();
+        final Map<String, LineState> lines = new HashMap<>();
+        final List<LineCrossing> unpublished = new ArrayList<>();
+        final List<LineCrossing> all = new ArrayList<>();
+    }
+
+    /**
+     * @param settings the camera's zones and lines (may be empty: then nothing is added to events)
+     */
+    public ZoneMonitor(ZoneSettings settings) {
+        this.settings = settings;
+        for (Zone z : settings.zones()) {
+            occupancy.put(z.name(), 0);
+        }
+        for (CrossingLine l : settings.lines()) {
+            crossingCounts.put(key(l.name(), CrossingLine.IN), new AtomicLong());
+            crossingCounts.put(key(l.name(), CrossingLine.OUT), new AtomicLong());
+        }
+    }
+
+    public ZoneSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Advances zone membership and line crossings by one frame.
+     *
+     * @param active the tracker's confirmed tracks alive after this frame
+     * @param timeMs frame time, epoch ms
+     * @return ids of tracks that entered or left a zone or crossed a line in this frame (their change deserves an
+     *         {@code update} event now)
+     */
+    public Set<String> update(List<Track> active, long timeMs) {
+        Set<String> changed = new LinkedHashSet<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Track t : active) {
+            TrackZones st = tracks.get(t.id());
+            boolean first = st == null;
+            if (first) {
+                st = new TrackZones();
+                tracks.put(t.id(), st);
+            }
+            if (t.missed() == 0 || first) {
+                double[] p = settings.anchor().point(t.box());
+                if (zonesChanged(st, p[0], p[1], first) | linesCrossed(st, p[0], p[1], timeMs)) {
+                    if (!first) {
+                        changed.add(t.id());
+                    }
+                }
+            }
+            for (String z : st.current) {
+                counts.merge(z, 1, Integer::sum);
+            }
+        }
+        for (Zone z : settings.zones()) {
+            occupancy.put(z.name(), counts.getOrDefault(z.name(), 0));
+        }
+        return changed;
+    }
+
+    private boolean zonesChanged(TrackZones st, double x, double y, boolean first) {
+        boolean changed = false;
+        for (Zone z : settings.zones()) {
+            boolean inside = z.contains(x, y);
+            if (first) {
+                if (inside) {
+                    st.current.add(z.name());
+                    st.entered.add(z.name());
+                }
+                continue;
+            }
+            if (inside == st.current.contains(z.name())) {
+                st.pendingFrames.remove(z.name());
+                continue;
+            }
+            int n = st.pendingFrames.merge(z.name(), 1, Integer::sum);
+            if (n >= settings.inertiaFrames()) {
+                st.pendingFrames.remove(z.name());
+                if (inside) {
+                    st.current.add(z.name());
+                    st.entered.add(z.name());
+                } else {
+                    st.current.remove(z.name());
+                }
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean linesCrossed(TrackZones st, double x, double y, long timeMs) {
+        boolean crossed = false;
+        for (CrossingLine l : settings.lines()) {
+            LineState ls = st.lines.computeIfAbsent(l.name(), k -> new LineState());
+            int s = l.side(x, y);
+            if (ls.side == 0 || s == ls.side) {
+                if (s != 0) {
+                    ls.side = s;
+                    ls.lastX = x;
+                    ls.lastY = y;
+                }
+                ls.count = 0;
+                continue;
+            }
+            if (s == 0) {
+                continue; // on the line: neither side, wait
+            }
+            if (ls.count == 0) {
+                ls.firstX = x;
+                ls.firstY = y;
+                ls.firstMs = timeMs;
+            }
+            if (++ls.count >= settings.inertiaFrames()) {
+                if (l.crossedBy(ls.lastX, ls.lastY, ls.firstX, ls.firstY)) {
+                    LineCrossing c = new LineCrossing(l.name(), CrossingLine.direction(s), ls.firstMs);
+                    st.unpublished.add(c);
+                    st.all.add(c);
+                    crossingCounts.get(key(l.name(), c.direction())).incrementAndGet();
+                    crossed = true;
+                }
+                ls.side = s;
+                ls.lastX = x;
+                ls.lastY = y;
+                ls.count = 0;
+            }
+        }
+        return crossed;
+    }
+
+    /**
+     * Adds zone and crossing facts to a frame's events (see the class comment); forgets a track at its {@code end}.
+     * Events of a camera without zones and lines are returned unchanged.
+     */
+    public List<TrackEvent> annotate(List<TrackEvent> events) {
+        if (settings.isEmpty() || events.isEmpty()) {
+            return events;
+        }
+        boolean withZones = !settings.zones().isEmpty();
+        boolean withLines = !settings.lines().isEmpty();
+        List<TrackEvent> out = new ArrayList<>(events.size());
+        boolean ended = false;
+        for (TrackEvent e : events) {
+            TrackZones st = e.track() == null ? null : tracks.get(e.track().id());
+            if (st == null) {
+                out.add(e);
+                continue;
+            }
+            List<TrackEvent.Crossing> fresh = st.unpublished.isEmpty() ? null : crossings(st.unpublished);
+            st.unpublished.clear();
+            e = e.withTrack(e.track().withZones(withZones ? List.copyOf(st.current) : null, fresh));
+            if (e.type() == EventType.END && e.summary() != null) {
+                e = e.withSummary(e.summary().withZones(withZones ? List.copyOf(st.entered) : null,
+                        withLines ? crossings(st.all) : null));
+                tracks.remove(e.track().id());
+                ended = true;
+            }
+            out.add(e);
+        }
+        if (ended) {
+            // tracks ended by a flush (end of stream, shutdown) leave their zones too
+            Map<String, Integer> counts = new HashMap<>();
+            for (TrackZones st : tracks.values()) {
+                for (String z : st.current) {
+                    counts.merge(z, 1, Integer::sum);
+                }
+            }
+            for (Zone z : settings.zones()) {
+                occupancy.put(z.name(), counts.getOrDefault(z.name(), 0));
+            }
+        }
+        return out;
+    }
+
+    private static List<TrackEvent.Crossing> crossings(List<LineCrossing> cs) {
+        List<TrackEvent.Crossing> out = new ArrayList<>(cs.size());
+        for (LineCrossing c : cs) {
+            out.add(new TrackEvent.Crossing(c.line(), c.direction(), EventTime.format(c.timeMs())));
+        }
+        return out;
+    }
+
+    /** Every crossing of a track so far (tests, diagnostics); empty for an unknown track. */
+    public List<LineCrossing> crossingsOf(String trackId) {
+        TrackZones st = tracks.get(trackId);
+        return st == null ? List.of() : List.copyOf(st.all);
+    }
+
+    /** Zones a track is in now; empty for an unknown track. */
+    public Set<String> zonesOf(String trackId) {
+        TrackZones st = tracks.get(trackId);
+        return st == null ? Set.of() : Set.copyOf(st.current);
+    }
+
+    /** Confirmed tracks in a zone after the last frame (0 for an unknown zone). Thread-safe. */
+    public int objectsIn(String zone) {
+        return occupancy.getOrDefault(zone, 0);
+    }
+
+    /** Crossings of a line in a direction since start ({@code in} or {@code out}; 0 for an unknown line). Thread-safe. */
+    public long crossings(String line, String direction) {
+        AtomicLong n = crossingCounts.get(key(line, direction));
+        return n == null ? 0 : n.get();
+    }
+
+    /** Tracks with zone state (memory check: ended tracks are forgotten). */
+    public int trackedCount() {
+        return tracks.size();
+    }
+
+    /** Line crossings per line and direction, in configuration order ({@code line -> {in, out}}). Thread-safe. */
+    public Map<String, long[]> crossingTotals() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        for (CrossingLine l : settings.lines()) {
+            m.put(l.name(), new long[]{crossings(l.name(), CrossingLine.IN), crossings(l.name(), CrossingLine.OUT)});
+        }
+        return m;
+    }
+
+    private static String key(String line, String direction) {
+        return line + "\u0000" + direction;
+    }
+}
