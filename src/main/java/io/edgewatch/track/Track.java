@@ -24,6 +24,7 @@ public final class Track {
     private double score;
     private double topScore;
     private BoxNorm lastDetectionBox;
+    private BoxNorm observedBox;
     private long pathThinning = 1;
     private long lastSampleMs = Long.MIN_VALUE;
 
@@ -53,6 +54,7 @@ public final class Track {
         score = d.score();
         topScore = Math.max(topScore, d.score());
         lastDetectionBox = d.box();
+        observedBox = filter.box();
         if (timeMs - lastSampleMs >= pathSampleMs * pathThinning || path.isEmpty()) {
             BoxNorm b = filter.box();
             path.add(new PathSample(timeMs, b.centerX(), b.centerY()));
@@ -75,6 +77,7 @@ public final class Track {
     void miss() {
         missed++;
         consecutiveHits = 0;
+        filter.holdSize();
     }
 
     void state(TrackState s) {
@@ -97,6 +100,14 @@ public final class Track {
     /** Kalman-filtered box, normalized. */
     public BoxNorm box() {
         return filter.box();
+    }
+
+    /**
+     * Kalman-filtered box at the last frame in which the object was detected, normalized: what events publish, so a
+     * track that is only predicted (occluded, missed) keeps its last observed position rather than an extrapolation.
+     */
+    public BoxNorm observedBox() {
+        return observedBox;
     }
 
     /** Box of the last matched detection, normalized. */

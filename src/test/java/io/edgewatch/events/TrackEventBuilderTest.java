@@ -75,6 +75,32 @@ class TrackEventBuilderTest {
     }
 
     @Test
+    void anOccludedTrackKeepsItsLastObservedBoxInsteadOfAnExtrapolation() {
+        // a person shrinking (walking away, or being occluded from below) by 0.006 in height per frame, then not detected
+        Tracker tracker = new Tracker(TS, "r-cam");
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", new EventPolicy(100, 100, 1.0), 10);
+        List<TrackEvent> out = new ArrayList<>();
+        BoxNorm last = null;
+        for (int i = 0; i < 25; i++) {
+            List<Detection> d = List.of();
+            if (i < 20) {
+                last = BoxNorm.ofCenter(0.5, 0.5, 0.1, 0.2 - 0.006 * i);
+                d = List.of(new Detection(0, "person", 0.9, last));
+            }
+            out.addAll(b.onFrame(tracker.update(d, i, 1_000_000 + i * 100L), 768, 576, i, 1_000_000 + i * 100L));
+        }
+        TrackEvent end = out.get(out.size() - 1);
+        assertThat(end.type()).isEqualTo(EventType.END);
+        double lastHeight = last.height(); // 0.086
+        TrackEvent.Box lb = end.summary().lastBoxNorm();
+        assertThat(lb.yMax() - lb.yMin()).as("last box height").isCloseTo(lastHeight, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(end.track().boxNorm()).isEqualTo(lb);
+        // updates sent while the person was not detected (frames 20..22) repeat the last observed box
+        List<TrackEvent> whileMissed = out.stream().filter(e -> e.type() == EventType.UPDATE && e.frame().seq() >= 20).toList();
+        assertThat(whileMissed).isNotEmpty().allSatisfy(e -> assertThat(e.track().boxNorm()).isEqualTo(lb));
+    }
+
+    @Test
     void eventsValidateAgainstTheSchemaAndStayMetadataOnly() throws Exception {
         List<TrackEvent> ev = walk(EventPolicy.defaults(), 80, 0.003);
         List<byte[]> payloads = new ArrayList<>();

@@ -57,4 +57,36 @@ class KalmanBoxFilterTest {
         f.predict(3); // three frame intervals without measurement
         assertThat(f.box().centerX()).isCloseTo(0.70 + 0.03, within(2e-3));
     }
+
+    @Test
+    void holdSizeFreezesWidthAndHeightButNotTheCentre() {
+        KalmanBoxFilter f = new KalmanBoxFilter(BoxNorm.ofCenter(0.5, 0.5, 0.1, 0.2));
+        // a box moving right by 0.01 per frame while shrinking by 0.01 in width and height per frame
+        for (int i = 1; i <= 20; i++) {
+            f.predict(1);
+            f.update(BoxNorm.ofCenter(0.5 + 0.01 * i, 0.5, Math.max(0.02, 0.1 - 0.004 * i), Math.max(0.04, 0.2 - 0.008 * i)));
+        }
+        double[] s = f.state();
+        assertThat(s[6]).as("width velocity learnt").isNegative();
+        assertThat(s[7]).as("height velocity learnt").isNegative();
+        f.holdSize();
+        double[] held = f.state();
+        for (int k = 0; k < 10; k++) {
+            f.predict(1);
+        }
+        double[] after = f.state();
+        assertThat(after[2]).isEqualTo(held[2]); // width unchanged after 10 predictions
+        assertThat(after[3]).isEqualTo(held[3]);
+        assertThat(after[0]).isCloseTo(held[0] + 10 * held[4], within(1e-12)); // the centre keeps moving: x + 10 vx
+        // without holdSize the same filter extrapolates the height down to the 1e-4 floor
+        KalmanBoxFilter g = new KalmanBoxFilter(BoxNorm.ofCenter(0.5, 0.5, 0.1, 0.2));
+        for (int i = 1; i <= 20; i++) {
+            g.predict(1);
+            g.update(BoxNorm.ofCenter(0.5 + 0.01 * i, 0.5, Math.max(0.02, 0.1 - 0.004 * i), Math.max(0.04, 0.2 - 0.008 * i)));
+        }
+        for (int k = 0; k < 10; k++) {
+            g.predict(1);
+        }
+        assertThat(g.state()[3]).isLessThan(held[3] / 2);
+    }
 }
