@@ -76,10 +76,10 @@ public interface EdgewatchConfig {
         double replaySpeed();
 
         /** Polygon zones by name ({@code edgewatch.cameras.<id>.zones.<name>.polygon=x0,y0,x1,y1,x2,y2,...}). */
-        Map<String, ZoneConfig> zones();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "zone names must be 1..64 letters, digits, '-' or '_'") String, ZoneConfig> zones();
 
         /** Counting lines by name ({@code edgewatch.cameras.<id>.lines.<name>.points=xA,yA,xB,yB}). */
-        Map<String, LineConfig> lines();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "line names must be 1..64 letters, digits, '-' or '_'") String, LineConfig> lines();
 
         /** Box point that decides zones and crossings: bottom-center (feet) or center. */
         @WithDefault("bottom-center")

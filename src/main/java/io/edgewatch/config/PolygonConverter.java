@@ -2,10 +2,27 @@ package io.edgewatch.config;
 
 import org.eclipse.microprofile.config.spi.Converter;
 
-/** A zone polygon {@code x0,y0,x1,y1,x2,y2,...}: 3 to 64 points, normalized 0..1. */
+/**
+ * A zone polygon {@code x0,y0,x1,y1,x2,y2,...}: 3 to 64 points, normalized 0..1, enclosing an area of at least
+ * 1e-6 of the frame (shoelace formula; points on one straight line enclose nothing and no object could ever be in
+ * the zone).
+ */
 public final class PolygonConverter implements Converter<NormalizedPoints> {
+    /** Smallest enclosed area accepted, fraction of the frame (about 0.6 x 0.6 pixels of a 768x576 frame). */
+    static final double MIN_AREA = 1e-6;
+
     @Override
     public NormalizedPoints convert(String value) {
-        return NormalizedPoints.parse(value, 3, 64, "a zone polygon");
+        NormalizedPoints p = NormalizedPoints.parse(value, 3, 64, "a zone polygon");
+        double[] xy = p.xy();
+        int n = p.size();
+        double twiceArea = 0;
+        for (int i = 0, j = n - 1; i < n; j = i++) {
+            twiceArea += xy[2 * j] * xy[2 * i + 1] - xy[2 * i] * xy[2 * j + 1];
+        }
+        if (Math.abs(twiceArea) / 2 < MIN_AREA) {
+            throw new IllegalArgumentException("a zone polygon encloses no area (its points lie on one line or repeat), so nothing could ever be in it");
+        }
+        return p;
     }
 }

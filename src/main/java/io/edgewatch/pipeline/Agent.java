@@ -102,6 +102,11 @@ public class Agent {
                 throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
             }
             cameras.put(req.cameraId(), single);
+            boolean zonesElsewhere = configured.values().stream().anyMatch(c -> !c.zones().isEmpty() || !c.lines().isEmpty());
+            if (!configured.containsKey(req.cameraId()) && zonesElsewhere) {
+                LOG.warnf("camera %s is not a configured camera (configured: %s): no zones or lines apply to --source;"
+                        + " give --camera with the id whose zones you want", req.cameraId(), String.join(", ", new java.util.TreeSet<>(configured.keySet())));
+            }
         } else {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {

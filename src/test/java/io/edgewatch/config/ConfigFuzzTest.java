@@ -76,6 +76,7 @@ class ConfigFuzzTest {
             "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5,0.9",
             "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5,1.2,0.9",
             "edgewatch.cameras.front.zones.door.polygon|left,top,right",
+            "edgewatch.cameras.front.zones.door.polygon|0.1,0.1,0.5,0.5,0.9,0.9",
             "edgewatch.cameras.front.lines.entrance.points|0.1,0.5,0.1,0.5",
             "edgewatch.cameras.front.lines.entrance.points|0.1,0.5,0.9,0.5,0.9,0.9",
             "edgewatch.cameras.front.zone-anchor|feet",
@@ -107,6 +108,18 @@ class ConfigFuzzTest {
         assertThat(cam.lines().get("entrance").points().xy()).containsExactly(0.0, 0.6, 1.0, 0.6);
         assertThat(cam.zoneAnchor()).isEqualTo("center");
         assertThat(cam.zoneInertiaFrames()).isEqualTo(3);
+        // names are topic-safe words, checked when the configuration is read (exit code 1 like every config error)
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.zones.left+side.polygon", "0,0,0.5,0,0.5,1")))
+                .hasMessageContaining("edgewatch.cameras.front.zones.left+side zone names must be 1..64 letters, digits, '-' or '_'");
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.lines.door:1.points", "0,0.5,1,0.5")))
+                .hasMessageContaining("edgewatch.cameras.front.lines.door:1 line names must be");
+        // three points on one straight line enclose nothing
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.zones.flat.polygon", "0.1,0.1, 0.5,0.5, 0.9,0.9")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("zones.flat.polygon")
+                        .contains("encloses no area"));
         // the reason, not only the key
         assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
                 "edgewatch.cameras.front.zones.door.polygon", "0.1,0.1,0.5,0.5")))
