@@ -81,6 +81,10 @@ final class FaceCommands {
         @CommandLine.Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Photos of the person, one face each.")
         List<Path> images;
 
+        @CommandLine.Option(names = "--allow-mismatch", description = "Store a face even when it does not match the identity's"
+                + " enrolled faces or matches another identity (refused by default).")
+        boolean allowMismatch;
+
         private final FacesConfig config;
         private final ObjectMapper mapper;
 
@@ -98,7 +102,7 @@ final class FaceCommands {
                 int refused = 0;
                 for (Path img : images) {
                     try (var m = FaceEnrolment.read(img)) {
-                        var q = e.enroll(id, m, img.toString(), "cli", System.currentTimeMillis());
+                        var q = e.enroll(id, m, img.toString(), "cli", System.currentTimeMillis(), allowMismatch);
                         System.out.printf("enrolled %s from %s (face %.0f px, quality %.2f)%n", id, img, q.facePx(), q.weight());
                     } catch (FaceException ex) {
                         System.err.println("edgewatch: " + ex.getMessage());

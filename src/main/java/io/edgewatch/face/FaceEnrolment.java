@@ -46,9 +46,24 @@ public final class FaceEnrolment {
      *
      * @param source name of the image for messages and the audit log
      * @return the stored template's quality report
-     * @throws FaceException when the image holds no face, several faces, or a face that fails the quality gate
+     * @throws FaceException when the image holds no face, several faces, a face that fails the quality gate, or a face
+     *                       inconsistent with the gallery (see {@link #enroll(String, Mat, String, String, long, boolean)})
      */
     public FaceQuality.Report enroll(String identity, Mat bgr, String source, String actor, long nowMs) {
+        return enroll(identity, bgr, source, actor, nowMs, false);
+    }
+
+    /**
+     * Enrols the single face of an image, guarding against enrolment mistakes unless {@code allowMismatch}: the face
+     * must reach the identification threshold against the identity's templates already stored (a photo of someone
+     * else under the same name would make the gallery identify two people as one), and must not reach it against
+     * another identity (the same person under two names makes decisions ambiguous). Both compare cosine similarity
+     * with {@code edgewatch.faces.threshold} and templates of the same embedding model only.
+     *
+     * @throws FaceException as {@link #enroll(String, Mat, String, String, long)}, and for a face inconsistent with
+     *                       the gallery, with the similarity and what to do
+     */
+    public FaceQuality.Report enroll(String identity, Mat bgr, String source, String actor, long nowMs, boolean allowMismatch) {
         List<FaceAnalyzer.Candidate> faces = analyzer.find(bgr);
         try {
             if (faces.isEmpty()) {
@@ -65,6 +80,14 @@ public final class FaceEnrolment {
                 throw new FaceException("image " + source + ": grayscale/IR face refused (edgewatch.faces.grayscale-policy=refuse); nothing enrolled");
             }
             float[] e = analyzer.embed(List.of(c.aligned())).get(0);
+            if (!allowMismatch) {
+                try {
+                    checkConsistent(identity, e, source);
+                } catch (FaceException ex) {
+                    java.util.Arrays.fill(e, 0f);
+                    throw ex;
+                }
+            }
             service.gallery().add(identity, e, analyzer.embedder().modelId(), c.quality().weight(), nowMs, service.settings().retentionMs());
             java.util.Arrays.fill(e, 0f);
             Map<String, Object> f = new LinkedHashMap<>();
@@ -73,10 +96,31 @@ public final class FaceEnrolment {
             f.put("source", source);
             f.put("model", analyzer.embedder().modelId());
             f.put("quality", Math.round(c.quality().weight() * 1000) / 1000.0);
+            if (allowMismatch) {
+                f.put("allowMismatch", true); // the operator overrode the consistency check
+            }
             service.audit().append("enrol", nowMs, f);
             return c.quality();
         } finally {
             faces.forEach(FaceAnalyzer.Candidate::close);
+        }
+    }
+
+    private void checkConsistent(String identity, float[] e, String source) {
+        double thr = service.settings().threshold();
+        Map<String, Double> sims = FaceMatcher.similarities(e, service.templates(analyzer.embedder().modelId()));
+        Double own = sims.get(identity);
+        if (own != null && own < thr) {
+            throw new FaceException(String.format(java.util.Locale.ROOT, "image %s: the face does not match the face(s) already"
+                    + " enrolled as %s (best cosine similarity %.3f, threshold %.2f): a different person, or a photo too unlike"
+                    + " the others; nothing enrolled (enroll --allow-mismatch stores it anyway)", source, identity, own, thr));
+        }
+        for (Map.Entry<String, Double> o : sims.entrySet()) {
+            if (!o.getKey().equals(identity) && o.getValue() >= thr) {
+                throw new FaceException(String.format(java.util.Locale.ROOT, "image %s: the face matches the enrolled identity %s"
+                        + " (cosine similarity %.3f >= threshold %.2f): the same person under two names makes decisions ambiguous;"
+                        + " nothing enrolled (enroll --allow-mismatch stores it anyway)", source, o.getKey(), o.getValue(), thr));
+            }
         }
     }
 

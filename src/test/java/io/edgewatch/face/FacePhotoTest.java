@@ -51,6 +51,33 @@ class FacePhotoTest {
     }
 
     @Test
+    void enrolmentMistakesAreRefusedUnlessOverridden(@org.junit.jupiter.api.io.TempDir Path own) throws Exception {
+        // a gallery of its own: the identities enrolled here must not reach the other tests
+        try (FaceService g = FaceService.open(FaceTestSupport.settings(own), FaceTestSupport.MAPPER, "test", System.currentTimeMillis())) {
+            FaceEnrolment e = new FaceEnrolment(g, analyzer);
+            try (Mat obama = FaceEnrolment.read(photo("obama.jpg")); Mat obama2 = FaceEnrolment.read(photo("obama2.jpg"));
+                 Mat biden = FaceEnrolment.read(photo("biden.jpg"))) {
+                e.enroll("person-A", obama, "obama.jpg", "test", 1_000);
+                // someone else's photo under the same name: biden vs obama measured -0.119
+                assertThatThrownBy(() -> e.enroll("person-A", biden, "biden.jpg", "test", 2_000)).isInstanceOf(FaceException.class)
+                        .hasMessageContaining("biden.jpg: the face does not match the face(s) already enrolled as person-A")
+                        .hasMessageContaining("threshold 0.55").hasMessageContaining("--allow-mismatch");
+                // the same person under a second name: obama2 vs obama measured 0.811
+                assertThatThrownBy(() -> e.enroll("person-B", obama2, "obama2.jpg", "test", 3_000))
+                        .hasMessageContaining("matches the enrolled identity person-A (cosine similarity 0.8");
+                assertThat(g.gallery().size()).as("nothing stored by the refused attempts").isEqualTo(1);
+                // the same person again under the right name is fine, and the operator can override
+                e.enroll("person-A", obama2, "obama2.jpg", "test", 4_000);
+                e.enroll("person-A", biden, "biden.jpg", "test", 5_000, true);
+                assertThat(g.gallery().size()).isEqualTo(3);
+            }
+            List<String> audit = java.nio.file.Files.readAllLines(own.resolve("gallery").resolve("audit.jsonl"));
+            assertThat(audit.stream().filter(l -> l.contains("\"type\":\"enrol\"")).toList()).hasSize(3)
+                    .last().asString().contains("\"allowMismatch\":true").contains("biden.jpg");
+        }
+    }
+
+    @Test
     void enrolledPersonIsIdentifiedOthersAreUnknown() {
         try (Mat a = FaceEnrolment.read(photo("obama.jpg"))) {
             FaceQuality.Report q = enrolment.enroll("person-A", a, "obama.jpg", "test", System.currentTimeMillis());
