@@ -107,7 +107,7 @@ public final class CaptureWorker implements Runnable {
         try {
             while (!stopped) {
                 if (kind == SourceKind.FILE && !Files.isReadable(Path.of(settings.source()))) {
-                    fail("video file " + settings.source() + " does not exist or is not readable");
+                    fail("camera " + settings.cameraId() + ": video file " + settings.source() + " does not exist or is not readable");
                     return;
                 }
                 boolean useRelay = kind == SourceKind.RTSP && "tcp".equals(settings.rtspTransport())

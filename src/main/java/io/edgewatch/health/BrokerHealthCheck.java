@@ -33,7 +33,8 @@ public class BrokerHealthCheck implements HealthCheck {
         EventPublisher p = agent.publisher();
         b.withData("sink", sink.describe()).withData("connected", sink.connected());
         if (p != null) {
-            b.withData("eventsPublished", p.published()).withData("eventsFailed", p.failed()).withData("lastSeq", p.lastSeq());
+            // produced: handed to the sink (spooled, or printed); acknowledged (below): PUBACK received from the broker
+            b.withData("eventsProduced", p.published()).withData("eventsFailed", p.failed()).withData("lastSeq", p.lastSeq());
         }
         if (sink instanceof io.edgewatch.mqtt.MqttEventSink m) {
             b.withData("spoolDepth", m.spoolDepth()).withData("oldestPendingAgeMs", m.oldestPendingAgeMs())

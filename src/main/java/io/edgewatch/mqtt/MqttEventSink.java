@@ -134,7 +134,8 @@ public final class MqttEventSink implements EventSink {
         if (up) {
             up = false;
             lastConnectedChangeMs = System.currentTimeMillis();
-            LOG.warnf("MQTT %s disconnected: %s; %d events spooled", settings.redactedUrl(), why, spool.depth());
+            LOG.warnf("MQTT %s disconnected: %s; %d events pending in the spool (new events are kept there until the broker is back)",
+                    settings.redactedUrl(), why, spool.depth());
         }
         wake();
     }
@@ -203,7 +204,7 @@ public final class MqttEventSink implements EventSink {
                     || e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_NOT_AUTHORIZED) {
                 LOG.errorf("MQTT %s refused the credentials (edgewatch.mqtt.username/password): %s", settings.redactedUrl(), e.getMessage());
             } else {
-                LOG.warnf("MQTT %s not reachable (%s); %d events spooled", settings.redactedUrl(), e.getMessage(), spool.depth());
+                LOG.warnf("MQTT %s not reachable (%s); %d events pending in the spool", settings.redactedUrl(), e.getMessage(), spool.depth());
             }
             return false;
         }
@@ -517,6 +518,11 @@ public final class MqttEventSink implements EventSink {
             client.close(true);
         } catch (MqttException e) {
             LOG.debugf("MQTT close: %s", e.getMessage());
+        }
+        long left = spool.depth();
+        if (left > 0) {
+            LOG.warnf("MQTT %s: %d events not yet acknowledged stay in the spool %s and are sent after the next start",
+                    settings.redactedUrl(), left, spool.file());
         }
         spool.close();
     }

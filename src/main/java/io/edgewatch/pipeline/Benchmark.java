@@ -118,6 +118,10 @@ public final class Benchmark {
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
+        if (maxFrames < 0 || (maxFrames > 0 && maxFrames <= WARMUP_FRAMES)) {
+            throw new IllegalArgumentException("--frames must be 0 (the whole file) or more than " + WARMUP_FRAMES + " (the first "
+                    + WARMUP_FRAMES + " frames warm up and are not timed), was " + maxFrames);
+        }
         if (warmupPasses < 0 || warmupPasses > 10) {
             throw new IllegalArgumentException("--warmup-passes must be 0..10, was " + warmupPasses);
         }

@@ -54,6 +54,11 @@ class BenchCommandTest {
         LaunchResult passes = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--warmup-passes", "11");
         assertThat(passes.exitCode()).isEqualTo(2);
         assertThat(passes.getErrorOutput()).contains("--warmup-passes must be 0..10, was 11");
+        // --frames within the warm-up is the option's fault, not the file's (vtest.avi has 795 frames)
+        LaunchResult few = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "20");
+        assertThat(few.exitCode()).isEqualTo(2);
+        assertThat(few.getErrorOutput()).contains("--frames must be 0 (the whole file) or more than 30").contains("was 20")
+                .doesNotContain("has 20 frames");
         LaunchResult missing = launcher.launch("bench", "--source", "/nonexistent/clip.mp4");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.getErrorOutput()).contains("video file /nonexistent/clip.mp4 does not exist or is not readable");
