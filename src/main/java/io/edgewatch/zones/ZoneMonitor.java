@@ -83,7 +83,7 @@ public final class ZoneMonitor {
      */
     public Set<String> update(List<Track> active, long timeMs) {
         Set<String> changed = new LinkedHashSet<>();
-        Map<String, Integer> counts = new HashMap<>();
+        List<TrackZones> alive = new ArrayList<>(active.size());
         for (Track t : active) {
             TrackZones st = tracks.get(t.id());
             boolean first = st == null;
@@ -99,6 +99,15 @@ public final class ZoneMonitor {
                     }
                 }
             }
+            alive.add(st);
+        }
+        recountOccupancy(alive);
+        return changed;
+    }
+
+    private void recountOccupancy(Iterable<TrackZones> alive) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (TrackZones st : alive) {
             for (String z : st.current) {
                 counts.merge(z, 1, Integer::sum);
             }
@@ -106,7 +115,6 @@ public final class ZoneMonitor {
         for (Zone z : settings.zones()) {
             occupancy.put(z.name(), counts.getOrDefault(z.name(), 0));
         }
-        return changed;
     }
 
     private boolean zonesChanged(TrackZones st, double x, double y, boolean first) {
@@ -208,16 +216,7 @@ public final class ZoneMonitor {
             out.add(e);
         }
         if (ended) {
-            // tracks ended by a flush (end of stream, shutdown) leave their zones too
-            Map<String, Integer> counts = new HashMap<>();
-            for (TrackZones st : tracks.values()) {
-                for (String z : st.current) {
-                    counts.merge(z, 1, Integer::sum);
-                }
-            }
-            for (Zone z : settings.zones()) {
-                occupancy.put(z.name(), counts.getOrDefault(z.name(), 0));
-            }
+            recountOccupancy(tracks.values()); // tracks ended by a flush (end of stream, shutdown) leave their zones too
         }
         return out;
     }
