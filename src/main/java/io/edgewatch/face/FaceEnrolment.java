@@ -97,7 +97,7 @@ public final class FaceEnrolment {
             f.put("model", analyzer.embedder().modelId());
             f.put("quality", Math.round(c.quality().weight() * 1000) / 1000.0);
             if (allowMismatch) {
-                f.put("allowMismatch", true); // the operator overrode the consistency check
+                f.put("allowMismatch", true); // the operator switched the consistency check off
             }
             service.audit().append("enrol", nowMs, f);
             return c.quality();
