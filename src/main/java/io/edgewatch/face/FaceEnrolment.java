@@ -80,16 +80,14 @@ public final class FaceEnrolment {
                 throw new FaceException("image " + source + ": grayscale/IR face refused (edgewatch.faces.grayscale-policy=refuse); nothing enrolled");
             }
             float[] e = analyzer.embed(List.of(c.aligned())).get(0);
-            if (!allowMismatch) {
-                try {
+            try {
+                if (!allowMismatch) {
                     checkConsistent(identity, e, source);
-                } catch (FaceException ex) {
-                    java.util.Arrays.fill(e, 0f);
-                    throw ex;
                 }
+                service.gallery().add(identity, e, analyzer.embedder().modelId(), c.quality().weight(), nowMs, service.settings().retentionMs());
+            } finally {
+                java.util.Arrays.fill(e, 0f); // the store holds its own encrypted copy; a refused face leaves nothing
             }
-            service.gallery().add(identity, e, analyzer.embedder().modelId(), c.quality().weight(), nowMs, service.settings().retentionMs());
-            java.util.Arrays.fill(e, 0f);
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("actor", actor);
             f.put("identity", identity);

@@ -124,7 +124,7 @@ public class Agent {
             }
             // zones of a configured camera, also when --source --camera <id> replaces its source
             EdgewatchConfig.Camera c = configured.get(id);
-            zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(id, c));
+            zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
         DelegateSpec spec = delegates.specFor(manifest.id(), config.detector().threads(),

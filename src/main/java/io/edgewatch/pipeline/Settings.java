@@ -41,28 +41,16 @@ public final class Settings {
     }
 
     /**
-     * Zones and counting lines of a configured camera.
-     *
-     * @throws IllegalArgumentException naming the key when a zone or line name is not 1..64 letters, digits, '-' or '_'
+     * Zones and counting lines of a configured camera, in name order. Names, point counts and coordinates were
+     * checked when the configuration was read ({@code PolygonConverter}, {@code LineConverter}, key patterns).
      */
-    public static io.edgewatch.zones.ZoneSettings zones(String cameraId, EdgewatchConfig.Camera c) {
+    public static io.edgewatch.zones.ZoneSettings zones(EdgewatchConfig.Camera c) {
         java.util.List<io.edgewatch.zones.Zone> zones = new java.util.ArrayList<>();
         java.util.List<io.edgewatch.zones.CrossingLine> lines = new java.util.ArrayList<>();
-        String prefix = "edgewatch.cameras." + cameraId + ".";
-        new java.util.TreeMap<>(c.zones()).forEach((name, z) -> {
-            try {
-                zones.add(new io.edgewatch.zones.Zone(name, z.polygon().xy()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(prefix + "zones." + name + ".polygon: " + e.getMessage(), e);
-            }
-        });
+        new java.util.TreeMap<>(c.zones()).forEach((name, z) -> zones.add(new io.edgewatch.zones.Zone(name, z.polygon().xy())));
         new java.util.TreeMap<>(c.lines()).forEach((name, l) -> {
             double[] p = l.points().xy();
-            try {
-                lines.add(new io.edgewatch.zones.CrossingLine(name, p[0], p[1], p[2], p[3]));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(prefix + "lines." + name + ".points: " + e.getMessage(), e);
-            }
+            lines.add(new io.edgewatch.zones.CrossingLine(name, p[0], p[1], p[2], p[3]));
         });
         return new io.edgewatch.zones.ZoneSettings(zones, lines, io.edgewatch.zones.ZoneAnchor.parse(c.zoneAnchor()), c.zoneInertiaFrames());
     }

@@ -7,7 +7,6 @@ import io.edgewatch.track.Track;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,8 @@ public final class ZoneMonitor {
         final Map<String, Integer> pendingFrames = new HashMap<>();
         final Set<String> entered = new LinkedHashSet<>();
         final Map<String, LineState> lines = new HashMap<>();
-        final List<LineCrossing> unpublished = new ArrayList<>();
-        final List<LineCrossing> all = new ArrayList<>();
+        final List<TrackEvent.Crossing> unpublished = new ArrayList<>();
+        final List<TrackEvent.Crossing> all = new ArrayList<>();
     }
 
     /**
@@ -171,7 +170,7 @@ public final class ZoneMonitor {
             }
             if (++ls.count >= settings.inertiaFrames()) {
                 if (l.crossedBy(ls.lastX, ls.lastY, ls.firstX, ls.firstY)) {
-                    LineCrossing c = new LineCrossing(l.name(), CrossingLine.direction(s), ls.firstMs);
+                    TrackEvent.Crossing c = new TrackEvent.Crossing(l.name(), CrossingLine.direction(s), EventTime.format(ls.firstMs));
                     st.unpublished.add(c);
                     st.all.add(c);
                     crossingCounts.get(key(l.name(), c.direction())).incrementAndGet();
@@ -204,12 +203,12 @@ public final class ZoneMonitor {
                 out.add(e);
                 continue;
             }
-            List<TrackEvent.Crossing> fresh = st.unpublished.isEmpty() ? null : crossings(st.unpublished);
+            List<TrackEvent.Crossing> fresh = st.unpublished.isEmpty() ? null : List.copyOf(st.unpublished);
             st.unpublished.clear();
             e = e.withTrack(e.track().withZones(withZones ? List.copyOf(st.current) : null, fresh));
             if (e.type() == EventType.END && e.summary() != null) {
                 e = e.withSummary(e.summary().withZones(withZones ? List.copyOf(st.entered) : null,
-                        withLines ? crossings(st.all) : null));
+                        withLines ? List.copyOf(st.all) : null));
                 tracks.remove(e.track().id());
                 ended = true;
             }
@@ -219,20 +218,6 @@ public final class ZoneMonitor {
             recountOccupancy(tracks.values()); // tracks ended by a flush (end of stream, shutdown) leave their zones too
         }
         return out;
-    }
-
-    private static List<TrackEvent.Crossing> crossings(List<LineCrossing> cs) {
-        List<TrackEvent.Crossing> out = new ArrayList<>(cs.size());
-        for (LineCrossing c : cs) {
-            out.add(new TrackEvent.Crossing(c.line(), c.direction(), EventTime.format(c.timeMs())));
-        }
-        return out;
-    }
-
-    /** Every crossing of a track so far (tests, diagnostics); empty for an unknown track. */
-    public List<LineCrossing> crossingsOf(String trackId) {
-        TrackZones st = tracks.get(trackId);
-        return st == null ? List.of() : List.copyOf(st.all);
     }
 
     /** Zones a track is in now; empty for an unknown track. */
@@ -255,15 +240,6 @@ public final class ZoneMonitor {
     /** Tracks with zone state (memory check: ended tracks are forgotten). */
     public int trackedCount() {
         return tracks.size();
-    }
-
-    /** Line crossings per line and direction, in configuration order ({@code line -> {in, out}}). Thread-safe. */
-    public Map<String, long[]> crossingTotals() {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        for (CrossingLine l : settings.lines()) {
-            m.put(l.name(), new long[]{crossings(l.name(), CrossingLine.IN), crossings(l.name(), CrossingLine.OUT)});
-        }
-        return m;
     }
 
     private static String key(String line, String direction) {
