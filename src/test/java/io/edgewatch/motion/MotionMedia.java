@@ -11,6 +11,7 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 import java.io.IOException;
@@ -21,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_16SC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_16SC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.merge;
 import static org.bytedeco.opencv.global.opencv_core.randn;
 import static org.bytedeco.opencv.global.opencv_core.setRNGSeed;
 
@@ -72,21 +75,22 @@ final class MotionMedia {
     }
 
     /**
-     * {@code still} plus independent Gaussian noise per pixel and channel (mean 0, {@code sigma} grey levels),
-     * saturated to 0..255, written into {@code out} (CV_8UC3). {@code noise} is a CV_16SC3 scratch buffer of the same
-     * size.
+     * {@code still} plus Gaussian luminance noise, independent per pixel and frame (mean 0, {@code sigma} grey levels,
+     * the same in the three channels as a sensor's luma noise is), saturated to 0..255, written into {@code out}
+     * (CV_8UC3). {@code noise} is a scratch buffer.
      */
     static void addNoise(Mat still, double sigma, Mat noise, Mat out) {
         if (noise.empty()) {
-            noise.create(still.rows(), still.cols(), CV_16SC3);
+            noise.create(still.rows(), still.cols(), CV_16SC1);
         }
         try (Scalar zero = new Scalar(0); Scalar s = new Scalar(sigma);
              Mat mean = new Mat(1, 1, CV_64F, zero); Mat sd = new Mat(1, 1, CV_64F, s)) {
             randn(noise, mean, sd);
         }
-        try (Mat wide = new Mat(); Mat none = new Mat()) {
+        try (Mat wide = new Mat(); Mat noise3 = new Mat(); MatVector planes = new MatVector(noise, noise, noise); Mat none = new Mat()) {
+            merge(planes, noise3);
             still.convertTo(wide, CV_16SC3);
-            add(wide, noise, wide, none, CV_16SC3);
+            add(wide, noise3, wide, none, CV_16SC3);
             wide.convertTo(out, CV_8UC3);
         }
     }
@@ -97,11 +101,12 @@ final class MotionMedia {
 
     /**
      * Encodes {@code frames} noisy copies of {@code still} into {@code file} with the given codec (for example
-     * {@link avcodec#AV_CODEC_ID_H264} at constant quality, or MJPEG), 10 fps.
+     * {@link avcodec#AV_CODEC_ID_H264} at {@code bitrate} bit/s, or MJPEG at qscale 4, where the bitrate is unused),
+     * 10 fps, a key frame every 25 frames.
      *
      * @return the codec name the recorder used
      */
-    static String encodeNoisyStill(Mat still, double sigma, int frames, Path file, int codecId) throws Exception {
+    static String encodeNoisyStill(Mat still, double sigma, int frames, Path file, int codecId, int bitrate) throws Exception {
         Files.createDirectories(file.getParent());
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), still.cols(), still.rows(), 0);
              OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
@@ -114,7 +119,7 @@ final class MotionMedia {
                 rec.setVideoQuality(4); // qscale: a typical camera's JPEG
             } else {
                 rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                rec.setVideoBitrate(2_000_000);
+                rec.setVideoBitrate(bitrate);
             }
             rec.start();
             for (int i = 0; i < frames; i++) {
