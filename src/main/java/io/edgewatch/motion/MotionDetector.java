@@ -226,9 +226,9 @@ public final class MotionDetector implements AutoCloseable {
     /**
      * Frame to small grey copy in two steps: bilinear to twice the working size (cost bounded by the output, whatever
      * the frame size), then area averaging by exactly 2 (fast in OpenCV, and every small pixel averages 4 samples
-     * spread over its whole source area). A direct area resize by a non-integer factor costs 1.6 ms at 768x576 and
-     * 5.8 ms at 1536x1152 here, the two steps 0.5-0.8 ms. Frames at most twice the working width are converted to
-     * grey first and area-resized directly.
+     * spread over its source area). A direct area resize by a non-integer factor took 1.6 ms at 768x576 and 5.8 ms
+     * at 1536x1152 on the project's 2-core machine, the two steps 0.6-0.9 ms at either size. Frames at most twice the
+     * working size are converted to grey and area-resized directly.
      */
     private void shrink(Mat frame) {
         Mat src = frame;

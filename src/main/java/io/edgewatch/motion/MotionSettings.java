@@ -19,11 +19,14 @@ import java.util.List;
  *                           (never enlarged).
  * @param threshold          grey levels, 1..254 (default 30, Frigate's): a pixel whose blurred value differs from the
  *                           background by more than this counts as changed
- * @param contourAreaPx      least area of a changed region (contour of the dilated change mask, {@code cv::contourArea},
- *                           in pixels of the small frame), 0..100000 (default 25): smaller regions are ignored. Frigate's
- *                           default is 10 in its 100 px high frame, 5.6e-4..7.5e-4 of the frame (16:9..4:3), which is
- *                           32..58 px here; 25 keeps a person about 8x8 px in a 768 px wide frame (about 3x3 px
- *                           small, 5x5 dilated) and still drops single-pixel specks.
+ * @param contourAreaPx      least area of a changed region (contour of the dilated change mask, {@code cv::contourArea}
+ *                           through the boundary pixels' centres, in pixels of the small frame), 0..100000 (default 25):
+ *                           smaller regions are ignored. With two dilations a lone changed pixel grows to 5x5 (area 16,
+ *                           dropped) and a 2x2 change to 6x6 (area 25, kept: about 5x5 px of a 768 px wide frame).
+ *                           Frigate's 10 with one dilation in its 100 px high frame needs a 3x3 change there (about 17 px
+ *                           of a 576 px high frame); this detector is more sensitive because wide views put people at a
+ *                           few small-frame pixels, and the blur and threshold already keep sensor noise out (the noise
+ *                           tests).
  * @param frameAlpha         background running-average rate per analysed frame, {@code (0, 1]} (default 0.01, Frigate's):
  *                           the background follows a change with a time constant of {@code 1 / (frameAlpha * fps)}
  *                           seconds (10 s at 10 fps)
