@@ -3,6 +3,7 @@ package io.edgewatch.eval;
 import io.edgewatch.track.HungarianAssignment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -128,10 +129,10 @@ public final class EvalSequence {
             gtIds[t] = new int[g.length];
             resIds[t] = new int[r.length];
             for (int i = 0; i < g.length; i++) {
-                gtIds[t][i] = java.util.Arrays.binarySearch(gtMap, g[i].id());
+                gtIds[t][i] = Arrays.binarySearch(gtMap, g[i].id());
             }
             for (int j = 0; j < r.length; j++) {
-                resIds[t][j] = java.util.Arrays.binarySearch(resMap, r[j].id());
+                resIds[t][j] = Arrays.binarySearch(resMap, r[j].id());
             }
             sim[t] = new double[g.length][r.length];
             for (int i = 0; i < g.length; i++) {

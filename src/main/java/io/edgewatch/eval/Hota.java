@@ -3,7 +3,9 @@ package io.edgewatch.eval;
 import io.edgewatch.track.HungarianAssignment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * HOTA, Higher Order Tracking Accuracy (Luiten, Osep, Dendorfer, Torr, Geiger, Leal-Taixé and Leibe, "HOTA: A
@@ -71,12 +73,12 @@ public record Hota(double hota, double detA, double assA, double locA, double de
         double[] assRe = new double[ALPHAS];
         double[] assPr = new double[ALPHAS];
         if (s.numResultDets == 0 || s.numGtDets == 0) {
-            // TrackEval returns early: all zero except LocA = 1
+            // TrackEval returns early: all zero except LocA = 1, as below with no TP
             for (int a = 0; a < ALPHAS; a++) {
                 fn[a] = s.numGtDets;
                 fp[a] = s.numResultDets;
             }
-            return finish(tp, fn, fp, null, assA, assRe, assPr, true);
+            return finish(tp, fn, fp, locSum, assA, assRe, assPr);
         }
         int nG = s.numGtIds;
         int nR = s.numResultIds;
@@ -116,7 +118,8 @@ public record Hota(double hota, double detA, double assA, double locA, double de
                 alignment[i][j] = potential[i][j] / (gtCount[i] + resCount[j] - potential[i][j]);
             }
         }
-        int[][][] matches = new int[ALPHAS][nG][nR];
+        // per (gt id, result id) pair that ever matched: its match count at each alpha
+        Map<Long, int[]> matches = new HashMap<>();
         for (int t = 0; t < s.frames; t++) {
             int[] g = s.gtIds[t];
             int[] r = s.resultIds[t];
@@ -135,60 +138,64 @@ public record Hota(double hota, double detA, double assA, double locA, double de
                 }
             }
             int[] match = HungarianAssignment.solve(cost);
-            for (int a = 0; a < ALPHAS; a++) {
-                double alpha = alpha(a);
-                int m = 0;
-                for (int i = 0; i < g.length; i++) {
-                    int j = match[i];
-                    if (j >= 0 && sim[i][j] >= alpha - eps) {
-                        m++;
-                        locSum[a] += sim[i][j];
-                        matches[a][g[i]][r[j]]++;
-                    }
+            int[] m = new int[ALPHAS];
+            double[] loc = new double[ALPHAS];
+            for (int i = 0; i < g.length; i++) {
+                int j = match[i];
+                if (j < 0 || sim[i][j] < alpha(0) - eps) {
+                    continue;
                 }
-                tp[a] += m;
-                fn[a] += g.length - m;
-                fp[a] += r.length - m;
+                double v = sim[i][j];
+                int[] counts = matches.computeIfAbsent(((long) g[i] << 32) | r[j], k -> new int[ALPHAS]);
+                for (int a = 0; a < ALPHAS && v >= alpha(a) - eps; a++) {
+                    m[a]++;
+                    loc[a] += v;
+                    counts[a]++;
+                }
+            }
+            for (int a = 0; a < ALPHAS; a++) {
+                tp[a] += m[a];
+                fn[a] += g.length - m[a];
+                fp[a] += r.length - m[a];
+                locSum[a] += loc[a];
+            }
+        }
+        double[] sumA = new double[ALPHAS];
+        double[] sumRe = new double[ALPHAS];
+        double[] sumPr = new double[ALPHAS];
+        for (Map.Entry<Long, int[]> e : matches.entrySet()) {
+            int i = (int) (e.getKey() >>> 32);
+            int j = (int) (long) e.getKey();
+            int[] counts = e.getValue();
+            for (int a = 0; a < ALPHAS; a++) {
+                int c = counts[a];
+                if (c > 0) {
+                    sumA[a] += c * (c / Math.max(1.0, gtCount[i] + resCount[j] - c));
+                    sumRe[a] += c * (c / Math.max(1.0, gtCount[i]));
+                    sumPr[a] += c * (c / Math.max(1.0, resCount[j]));
+                }
             }
         }
         for (int a = 0; a < ALPHAS; a++) {
-            double sumA = 0;
-            double sumRe = 0;
-            double sumPr = 0;
-            for (int i = 0; i < nG; i++) {
-                for (int j = 0; j < nR; j++) {
-                    int c = matches[a][i][j];
-                    if (c == 0) {
-                        continue;
-                    }
-                    sumA += c * (c / Math.max(1.0, gtCount[i] + resCount[j] - c));
-                    sumRe += c * (c / Math.max(1.0, gtCount[i]));
-                    sumPr += c * (c / Math.max(1.0, resCount[j]));
-                }
-            }
             double div = Math.max(1.0, tp[a]);
-            assA[a] = sumA / div;
-            assRe[a] = sumRe / div;
-            assPr[a] = sumPr / div;
+            assA[a] = sumA[a] / div;
+            assRe[a] = sumRe[a] / div;
+            assPr[a] = sumPr[a] / div;
         }
-        return finish(tp, fn, fp, locSum, assA, assRe, assPr, false);
+        return finish(tp, fn, fp, locSum, assA, assRe, assPr);
     }
 
     private static Hota finish(int[] tp, int[] fn, int[] fp, double[] locSum, double[] assA, double[] assRe,
-                               double[] assPr, boolean empty) {
+                               double[] assPr) {
         List<AtAlpha> per = new ArrayList<>(ALPHAS);
         double[] mean = new double[8];
         for (int a = 0; a < ALPHAS; a++) {
             double detRe = tp[a] / Math.max(1.0, tp[a] + fn[a]);
             double detPr = tp[a] / Math.max(1.0, tp[a] + fp[a]);
             double detA = tp[a] / Math.max(1.0, tp[a] + fn[a] + fp[a]);
-            double locA = empty ? 1.0 : Math.max(1e-10, locSum[a]) / Math.max(1e-10, tp[a]);
-            double hota = empty ? 0.0 : Math.sqrt(detA * assA[a]);
-            if (empty) {
-                detRe = 0;
-                detPr = 0;
-                detA = 0;
-            }
+            // TrackEval: 1 where nothing matched (1e-10 / 1e-10), which the mean over alpha includes
+            double locA = Math.max(1e-10, locSum[a]) / Math.max(1e-10, tp[a]);
+            double hota = Math.sqrt(detA * assA[a]);
             AtAlpha at = new AtAlpha(alpha(a), hota, detA, assA[a], locA, detRe, detPr, assRe[a], assPr[a], tp[a],
                     fn[a], fp[a]);
             per.add(at);

@@ -43,6 +43,9 @@ public final class MotEvaluator {
         if (frameCount < -1) {
             throw new IllegalArgumentException("frameCount must be >= 0, or -1 when not known, was " + frameCount);
         }
+        if (gtLength < 0) {
+            throw new IllegalArgumentException("gtLength must be >= 0, was " + gtLength);
+        }
         BitSet gtFrames = new BitSet();
         for (MotRow r : gt) {
             if (r.frame() > gtLength) {
