@@ -44,6 +44,14 @@ public record Hota(double hota, double detA, double assA, double locA, double de
      * The figures at one alpha.
      *
      * @param alpha IoU threshold
+     * @param hota  sqrt(detA * assA)
+     * @param detA  TP / (TP + FN + FP)
+     * @param assA  association accuracy
+     * @param locA  mean IoU of the TPs (1 when there are none, as TrackEval)
+     * @param detRe TP / (TP + FN)
+     * @param detPr TP / (TP + FP)
+     * @param assRe association recall
+     * @param assPr association precision
      * @param tp    true positives
      * @param fn    false negatives
      * @param fp    false positives

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * arXiv:1603.00831; Leal-Taixé et al., "MOTChallenge 2015", arXiv:1504.01942): one box per line,
  * {@code frame,id,left,top,width,height,flag_or_score,x,y,z}, comma-separated, pixels, frames from 1.
  * <p>
- * Reading accepts 7 to 10 values per line (missing {@code x,y,z} are -1), spaces around values, blank lines, a UTF-8
- * byte order mark, and integral decimals for frame and id ({@code 3.0}); anything else (too few or many values, a
+ * Reading accepts 7 to 10 values per line (missing {@code x,y,z} are -1), spaces around values, lines without any
+ * comma separated by white space instead (TrackEval sniffs the delimiter too), blank lines, a UTF-8 byte order mark, and integral decimals for frame and id ({@code 3.0}); anything else (too few or many values, a
  * non-number, a non-integral or out-of-range frame or id, frame &lt; 1, a negative size, NaN or infinity, the same id
  * twice in one frame) throws {@link MotFormatException} naming the file and line.
  */
@@ -81,7 +81,7 @@ public final class MotChallenge {
 
     /** Parses one non-blank line. */
     public static MotRow parseLine(String source, int lineNo, String line) throws MotFormatException {
-        String[] parts = line.split(",", -1);
+        String[] parts = line.indexOf(',') >= 0 ? line.split(",", -1) : line.strip().split("\\s+");
         if (parts.length < 7 || parts.length > 10) {
             throw new MotFormatException(source, lineNo, "expected 7 to 10 comma-separated values "
                     + "(frame,id,left,top,width,height,flag_or_score[,x,y,z]), found " + parts.length + ": '"

@@ -7,7 +7,7 @@
  *   {@code seqinfo.ini}.</li>
  *   <li>{@link io.edgewatch.eval.MotEvaluator#evaluate} gives a {@link io.edgewatch.eval.MotScore}: CLEAR MOT
  *   (Bernardin and Stiefelhagen 2008), identity metrics (Ristani et al. 2016) and HOTA (Luiten et al. 2021), each as
- *   TrackEval (Luiten and Hoffhues, github.com/JonathonLuiten/TrackEval) computes it for one sequence, and the
+ *   TrackEval (Luiten and Hoffhues, 2020, the benchmark's official evaluation code) computes it for one sequence, and the
  *   frames scored and missing.</li>
  * </ul>
  * Deliberate differences from TrackEval: a ground-truth box with flag 0 ("do not care") is handled like TrackEval's

@@ -21,8 +21,10 @@ class MotChallengeTest {
 
                 2, 1 , 400.5, 183, 120, 228, 0
                 3.0,4,1,2,3,4,0.5,1,7
+                4 1 10 20 30 40 0.9 -1 -1 -1
                 """);
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
+        assertThat(rows.get(4)).isEqualTo(MotRow.result(4, 1, 10, 20, 30, 40, 0.9));
         assertThat(rows.get(0)).isEqualTo(new MotRow(1, 1, 399, 182, 121, 229, 1, -1, -1, -1));
         assertThat(rows.get(1).x()).isEqualTo(4.4852);
         assertThat(rows.get(2)).isEqualTo(new MotRow(2, 1, 400.5, 183, 120, 228, 0, -1, -1, -1));
@@ -52,6 +54,7 @@ class MotChallengeTest {
         assertBad("1,1,10,10,5,5,NaN", 1, "flag_or_score is not a decimal number");
         assertBad("1,1,10,10,5,5,1e999", 1, "flag_or_score is out of range");
         assertBad("1,1,10,10,5,5,1,-1,-1,-1,9", 1, "found 11");
+        assertBad("1 1 10 10 5 5", 1, "found 6");
         assertBad("1,1,10,10,5,5,1\n2,1,10,10,5,5,1\n1,1,0,0,5,5,1", 3,
                 "id 1 appears twice in frame 1 (first on line 1)");
     }
