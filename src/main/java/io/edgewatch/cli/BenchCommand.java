@@ -54,7 +54,7 @@ public class BenchCommand implements Callable<Integer> {
         EdgewatchConfig.Events e = config.events();
         try {
             ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
-            InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : d.threads(),
+            InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(d),
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
             Benchmark.Result r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
                     Settings.tracker(config.tracker()), Settings.events(config.events()), mapper);

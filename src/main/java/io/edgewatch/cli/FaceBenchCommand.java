@@ -126,9 +126,10 @@ public class FaceBenchCommand implements Callable<Integer> {
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
         EdgewatchConfig.Tracker t = config.tracker();
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
-        CameraPipeline p = new CameraPipeline("bench", new CaptureWorker(cs, slot, new CaptureStats("bench"), 0), slot, detector,
-                new Tracker(io.edgewatch.pipeline.Settings.tracker(t), "bench"),
-                new TrackEventBuilder("bench", "bench", io.edgewatch.pipeline.Settings.events(config.events()), fps),
+        io.edgewatch.detect.DetectorService service = new io.edgewatch.detect.DetectorService(manifest.id(), List.of(detector));
+        CameraPipeline p = new CameraPipeline("bench", new CaptureWorker(cs, slot, new CaptureStats("bench"), 0), slot,
+                service.register("bench"), io.edgewatch.pipeline.DetectionSettings.everyFrame(), io.edgewatch.pipeline.Settings.tracker(t), "bench",
+                new TrackEventBuilder("bench", "bench", io.edgewatch.pipeline.Settings.events(config.events())),
                 new EventPublisher(new NullSink(), mapper, "edgewatch", 1), fps, new SimpleMeterRegistry());
         FaceStage stage = svc == null ? null : svc.createStage("bench");
         if (stage != null) {
@@ -147,7 +148,7 @@ public class FaceBenchCommand implements Callable<Integer> {
             }
             p.flush("stream-end");
         }
-        detector.close();
+        service.close();
         return new Run(st, stage == null ? List.of() : List.of(stage));
     }
 
@@ -164,7 +165,7 @@ public class FaceBenchCommand implements Callable<Integer> {
         Path tmp = Files.createTempDirectory("edgewatch-bench-faces");
         try {
             ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
-            InterpreterOptions opts = new InterpreterOptions(d.threads(), Acceleration.valueOf(d.acceleration().toUpperCase()));
+            InterpreterOptions opts = new InterpreterOptions(io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(d), Acceleration.valueOf(d.acceleration().toUpperCase()));
             DetectionFilter filter = new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore());
             GalleryCipher.generateKeyFile(tmp.resolve("key"));
             FaceSettings base = FaceSettings.of(faces).withGallery(tmp.resolve("gallery"), tmp.resolve("key"), tmp.resolve("gallery/audit.jsonl"));

@@ -65,7 +65,7 @@ public class ModelsCheckCommand implements Callable<Integer> {
     public Integer call() {
         try {
             ModelManifest manifest = ModelManifest.read(resolve(model), mapper);
-            int t = threads != null ? threads : config.detector().threads();
+            int t = threads != null ? threads : io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(config.detector());
             DelegateSpec spec = new DelegateSpec(delegate == null ? DelegateMode.XNNPACK : DelegateMode.EXTERNAL, t, Optional.ofNullable(delegate),
                     delegateOptions, FallbackPolicy.CPU, Optional.empty(), true, GoldenTolerance.defaults(), invokes);
             AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, WarmupListener.NONE);

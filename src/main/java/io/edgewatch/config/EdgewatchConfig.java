@@ -90,6 +90,84 @@ public interface EdgewatchConfig {
         @WithDefault("3")
         @Min(1) @Max(100)
         int zoneInertiaFrames();
+
+        /**
+         * Detection rounds per second of stream time (Frigate's detect fps); 0 = every decoded frame. Capture still
+         * decodes at the source rate. Above the source rate it means every frame (logged once).
+         */
+        @WithDefault("5")
+        @DecimalMin(value = "0", message = "must be 0 (every frame) .. 120") @DecimalMax(value = "120", message = "must be 0 (every frame) .. 120")
+        double detectFps();
+
+        /** Motion detection and gating. */
+        MotionConfig motion();
+
+        /** Regions sent to the detector. */
+        RegionsConfig regions();
+
+        /** A confirmed track that has not moved this long is stationary (re-checked, not re-detected), s; 0 = never. */
+        @WithDefault("10")
+        @DecimalMin("0") @DecimalMax("86400")
+        double stationaryAfterS();
+
+        /** A stationary track is re-checked this often, or when motion touches its box, s. */
+        @WithDefault("10")
+        @DecimalMin("0.1") @DecimalMax("86400")
+        double stationaryIntervalS();
+    }
+
+    /** Motion detection of one camera (Frigate's motion settings); see MotionSettings in the motion package. */
+    interface MotionConfig {
+        /** Detect only where something moves or is tracked (plus a full-frame pass now and then); false = whole frame every round. */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** Grey-level difference from the background that counts a pixel as changed, 1..254. */
+        @WithDefault("30")
+        @Min(1) @Max(254)
+        int threshold();
+
+        /** Least area of a changed region, pixels of the 320 px wide motion frame. */
+        @WithDefault("25")
+        @Min(0) @Max(100000)
+        int contourArea();
+
+        /** Background running-average rate per analysed frame, (0, 1]. */
+        @WithDefault("0.01")
+        @DecimalMin(value = "0.0001") @DecimalMax("1")
+        double frameAlpha();
+
+        /** Fraction of the frame changing at once that means a global change (lights, IR): re-learn, no motion. */
+        @WithDefault("0.8")
+        @DecimalMin(value = "0.01") @DecimalMax("1")
+        double lightningThreshold();
+
+        /** Motion masks by name ({@code ...motion.masks.<name>.polygon=x0,y0,...}, normalized): never motion. */
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "mask names must be 1..64 letters, digits, '-' or '_'") String, ZoneConfig> masks();
+    }
+
+    /** Region planning of one camera; see RegionPlanner in the detect package. */
+    interface RegionsConfig {
+        /** Most regions per detection round. */
+        @WithDefault("4")
+        @Min(1) @Max(32)
+        int maxRegions();
+
+        /** Largest ratio of source to model pixels a merged region may reach. */
+        @WithDefault("2.6")
+        @DecimalMin("1") @DecimalMax("16")
+        double maxDownscale();
+
+        /** Fraction of a box's size added on each side before it goes into a region. */
+        @WithDefault("0.25")
+        @DecimalMin("0") @DecimalMax("2")
+        double padding();
+
+        /** A full-frame round at least this often, finding what appeared without motion, s. */
+        @WithDefault("5")
+        @DecimalMin("0.1") @DecimalMax("3600")
+        double fullFrameIntervalS();
     }
 
     /** One polygon zone of a camera. */
@@ -112,10 +190,24 @@ public interface EdgewatchConfig {
         @WithDefault("models-tflite/ssd-mobilenet-v2-coco.manifest.json")
         Path manifest();
 
-        /** CPU threads for the interpreter. */
-        @WithDefault("2")
-        @Min(1) @Max(64)
-        int threads();
+        /**
+         * CPU threads per interpreter; unset = the box's cores divided by {@code interpreters}, so all cameras
+         * together use as many threads as there are cores.
+         */
+        java.util.OptionalInt threads();
+
+        /**
+         * Interpreters of the shared detector (each with its own worker thread), 1..16; a delegate (NPU) always
+         * gets one interpreter.
+         */
+        @WithDefault("1")
+        @Min(1) @Max(16)
+        int interpreters();
+
+        /** Threads per interpreter: {@code threads} when set, else the box's cores / {@code interpreters} (at least 1). */
+        static int threadsPerInterpreter(Detector d) {
+            return d.threads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / d.interpreters()));
+        }
 
         /** xnnpack (default) or cpu (reference kernels). */
         @WithDefault("xnnpack")

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Runs an SSD object detector on BGR frames: pre-process ({@link ImageTensorWriter}), invoke
  * ({@link TfliteModel}), decode ({@link SsdPostprocessDecoder}), keeping the three apart. Reports the time of
- * each stage of the last call. Not thread-safe: one per camera worker.
+ * each stage of the last call. Not thread-safe: one per interpreter (the {@link DetectorService} owns them).
  */
 public final class ObjectDetector implements AutoCloseable {
     private final TfliteModel model;
@@ -64,6 +64,36 @@ public final class ObjectDetector implements AutoCloseable {
     public List<Detection> detect(Mat bgr) {
         long t0 = System.nanoTime();
         writer.write(bgr, 0);
+        return run(t0);
+    }
+
+    /**
+     * Detects objects in one region of a BGR frame: the region is cropped (a view, no copy) and resized to the model
+     * input. Boxes are normalized to the region; map them with {@link Region#toFrame} or {@link DetectionMerger#toFrame}.
+     *
+     * @throws IllegalArgumentException when the region reaches outside the frame
+     */
+    public List<Detection> detect(Mat bgr, Region r) {
+        if (r.fullFrame() || (r.x() == 0 && r.y() == 0 && r.width() == bgr.cols() && r.height() == bgr.rows())) {
+            return detect(bgr);
+        }
+        if (r.x() + r.width() > bgr.cols() || r.y() + r.height() > bgr.rows()) {
+            throw new IllegalArgumentException("region " + r + " reaches outside the " + bgr.cols() + "x" + bgr.rows() + " frame");
+        }
+        long t0 = System.nanoTime();
+        try (org.bytedeco.opencv.opencv_core.Rect rect = new org.bytedeco.opencv.opencv_core.Rect(r.x(), r.y(), r.width(), r.height());
+             Mat roi = new Mat(bgr, rect)) {
+            writer.write(roi, 0);
+        }
+        return run(t0);
+    }
+
+    /** Model input side, pixels (the larger of width and height). */
+    public int inputSidePx() {
+        return Math.max(writer.width(), writer.height());
+    }
+
+    private List<Detection> run(long t0) {
         long t1 = System.nanoTime();
         invokeMs = model.invoke();
         long t2 = System.nanoTime();

@@ -66,26 +66,28 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      *                  was embedded (absent otherwise, so events without faces are unchanged)
      * @param zones     names of the zones the track is in now, only on cameras with zones (absent otherwise)
      * @param crossings line crossings since the track's previous event, each reported once; absent when none
+     * @param stationary true while the object has not moved for {@code stationary-after-s} (it is then re-checked,
+     *                   not re-detected, and not ended for going undetected between re-checks); absent otherwise
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
                             long ageMs, int hits, double[] velocity, FaceInfo face, List<String> zones,
-                            List<Crossing> crossings) {
+                            List<Crossing> crossings, Boolean stationary) {
         /** A track without a face result and zone facts. */
         public TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
                          long ageMs, int hits, double[] velocity) {
-            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null, null, null);
+            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null, null, null, null);
         }
 
         /** The same track with a face result. */
         public TrackInfo withFace(FaceInfo f) {
-            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f, zones, crossings);
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f, zones, crossings, stationary);
         }
 
         /** The same track with zone facts (null leaves a field out). */
         public TrackInfo withZones(List<String> z, List<Crossing> c) {
-            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, z, c);
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, z, c, stationary);
         }
     }
 

@@ -20,18 +20,16 @@ public final class TrackEventBuilder {
     private final String camera;
     private final EventPolicy policy;
     private final Map<String, Published> published = new HashMap<>();
-    private final double fpsHint;
 
     private record Published(long timeMs, BoxNorm box) { }
 
     /**
-     * @param fpsHint frames per second used to convert velocities from per-frame to per-second units
+     * Velocities come from the tracker in normalized units per second, whatever the frame rate.
      */
-    public TrackEventBuilder(String device, String camera, EventPolicy policy, double fpsHint) {
+    public TrackEventBuilder(String device, String camera, EventPolicy policy) {
         this.device = device;
         this.camera = camera;
         this.policy = policy;
-        this.fpsHint = fpsHint > 0 ? fpsHint : 10;
     }
 
     /**
@@ -48,8 +46,8 @@ public final class TrackEventBuilder {
 
     /**
      * Events for one frame's tracker update, with an {@code update} now for each track in {@code changed} (e.g. it
-     * entered a zone or crossed a line), regardless of the update intervals, unless it already has an event in this
-     * frame.
+     * entered a zone or crossed a line) and each track that became stationary or moves again, regardless of the
+     * update intervals, unless it already has an event in this frame.
      *
      * @param changed ids of tracks whose state changed in a way subscribers must learn at once
      */
@@ -68,7 +66,7 @@ public final class TrackEventBuilder {
             long since = timeMs - p.timeMs();
             boolean periodic = policy.updateIntervalMs() > 0 && since >= policy.updateIntervalMs();
             boolean material = since >= policy.minUpdateIntervalMs() && materialChange(p.box(), t.observedBox());
-            if (periodic || material || changed.contains(t.id())) {
+            if (periodic || material || changed.contains(t.id()) || u.stationaryChanged().contains(t)) {
                 out.add(event(EventType.UPDATE, t, frame, timeMs, null));
                 published.put(t.id(), new Published(timeMs, t.observedBox()));
             }
@@ -109,7 +107,7 @@ public final class TrackEventBuilder {
         double[] v = t.velocity();
         TrackEvent.TrackInfo info = new TrackEvent.TrackInfo(t.id(), t.label(), r4(t.score()), r4(t.topScore()), box(t.observedBox()),
                 EventTime.format(t.firstSeenMs()), Math.max(0, timeMs - t.firstSeenMs()), t.hits(),
-                new double[]{r4(v[0] * fpsHint), r4(v[1] * fpsHint)});
+                new double[]{r4(v[0]), r4(v[1])}, null, null, null, t.stationary() && type != EventType.END ? Boolean.TRUE : null);
         return new TrackEvent(TrackEvent.SCHEMA, 0, type, EventTime.format(timeMs), device, camera, frame, info, summary);
     }
 

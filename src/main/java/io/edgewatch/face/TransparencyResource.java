@@ -2,7 +2,6 @@ package io.edgewatch.face;
 
 import io.edgewatch.config.EdgewatchConfig;
 import io.edgewatch.config.FacesConfig;
-import io.edgewatch.pipeline.Agent;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,12 +20,12 @@ import java.util.Map;
 public class TransparencyResource {
     private final EdgewatchConfig config;
     private final FacesConfig faces;
-    private final Agent agent;
+    private final FaceRuntime runtime;
 
-    public TransparencyResource(EdgewatchConfig config, FacesConfig faces, Agent agent) {
+    public TransparencyResource(EdgewatchConfig config, FacesConfig faces, FaceRuntime runtime) {
         this.config = config;
         this.faces = faces;
-        this.agent = agent;
+        this.runtime = runtime;
     }
 
     @GET
@@ -51,7 +50,7 @@ public class TransparencyResource {
             f.put("retentionDays", faces.retentionDays() == 0 ? null : faces.retentionDays());
             f.put("retention", faces.retentionDays() == 0 ? "enrolled templates are kept until removed" : "enrolled templates expire after "
                     + faces.retentionDays() + " days");
-            FaceService svc = agent.faceService();
+            FaceService svc = runtime.current();
             if (svc != null) {
                 f.put("galleryIdentities", svc.gallery().identities().size());
                 f.put("galleryTemplates", svc.gallery().size());

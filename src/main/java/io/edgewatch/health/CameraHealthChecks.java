@@ -16,7 +16,9 @@ import org.eclipse.microprofile.health.Readiness;
  * a file ended normally), DOWN while reconnecting, failed or stalled. Data: state, frames received and
  * processed, received and processed fps against the expected rate, dropped frames, reconnects and stalls (total
  * and in the last hour), connection quality ({@link io.edgewatch.capture.ConnectionQuality}: excellent, fair,
- * poor, unusable), last invoke ms, last error.
+ * poor, unusable), detection, skipped and motion fps, regions per analysed frame, last invoke ms, active and
+ * stationary tracks, last error. One more check, {@code detector-<model>}, gives the shared detector's interpreters,
+ * queue depth, utilisation and last invoke ms.
  */
 @ApplicationScoped
 public class CameraHealthChecks {
@@ -30,6 +32,16 @@ public class CameraHealthChecks {
     void register(@jakarta.enterprise.event.Observes AgentStarted started) {
         for (CameraPipeline p : started.pipelines()) {
             readiness.register("camera-" + p.cameraId(), () -> check(p));
+        }
+        if (started.detector() != null) {
+            io.edgewatch.detect.DetectorService d = started.detector();
+            readiness.register("detector-" + d.name(), () -> HealthCheckResponse.named("detector-" + d.name())
+                    .withData("interpreters", (long) d.interpreters())
+                    .withData("queueDepth", (long) d.queueDepth())
+                    .withData("utilisation", round(d.utilisation()))
+                    .withData("lastInvokeMs", round(d.lastInvokeMs()))
+                    .withData("invokes", d.invokes())
+                    .up().build());
         }
     }
 
@@ -50,8 +62,16 @@ public class CameraHealthChecks {
                 .withData("fpsReceived", round(s.fps()))
                 .withData("fpsProcessed", round(p.processFps()))
                 .withData("fpsExpected", round(p.expectedFps()))
+                .withData("fpsDetection", round(p.detectionFps()))
+                .withData("fpsSkipped", round(p.skippedFps()))
+                .withData("fpsMotion", round(p.motionFps()))
+                .withData("regionsPerFrame", round(p.regionsPerFrame()))
+                .withData("detectFps", round(p.detection().detectFps()))
+                .withData("motionGating", p.detection().motionGating())
+                .withData("roundsSkipped", p.skippedRounds())
                 .withData("lastInvokeMs", round(p.lastInvokeMs()))
-                .withData("activeTracks", (long) p.activeTracks());
+                .withData("activeTracks", (long) p.activeTracks())
+                .withData("stationaryTracks", (long) p.stationaryTracks());
         if (s.width() > 0) {
             b.withData("resolution", s.width() + "x" + s.height());
         }

@@ -54,7 +54,7 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
         });
         Optional<MqttSettings> mqtt = config.mqtt().url().filter(u -> !u.isBlank())
                 .map(url -> io.edgewatch.pipeline.Settings.mqtt(config, url));
-        InterpreterOptions opts = new InterpreterOptions(config.detector().threads(),
+        InterpreterOptions opts = new InterpreterOptions(io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(config.detector()),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()), opts,
                 mqtt, doctor.brokerTimeoutS(), doctor.stateDirs(), doctor.minFreeMb(),

@@ -10,18 +10,19 @@ import io.edgewatch.config.CaptureConfig;
 import io.edgewatch.config.EdgewatchConfig;
 import io.edgewatch.config.SpoolConfig;
 import io.edgewatch.detect.DetectionFilter;
+import io.edgewatch.detect.DetectorService;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.events.EventPublisher;
 import io.edgewatch.events.EventSink;
 import io.edgewatch.events.StdoutEventSink;
 import io.edgewatch.events.TrackEventBuilder;
-import io.edgewatch.health.ModelStatusBoard;
 import io.edgewatch.inference.AcceleratedModelLoader;
 import io.edgewatch.inference.Acceleration;
 import io.edgewatch.inference.DelegateSpec;
 import io.edgewatch.inference.LoadedModel;
 import io.edgewatch.inference.ModelManifest;
+import io.edgewatch.inference.WarmupListener;
 import io.edgewatch.mqtt.EventSpool;
 import io.edgewatch.mqtt.MqttEventSink;
 import io.edgewatch.mqtt.MqttSettings;
@@ -41,8 +42,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wires the agent from its configuration: one capture thread and one pipeline thread per camera, a shared event
- * publisher and sink (MQTT, or standard output when no broker is configured). Holds the running pipelines for
+ * Wires the agent from its configuration: one capture thread and one pipeline thread per camera, one shared
+ * detector for all cameras ({@link DetectorService}), a shared event publisher and sink (MQTT, or standard output
+ * when no broker is configured). Holds the running pipelines for
  * health checks and metrics. A camera whose model or source cannot be set up is reported and skipped; the
  * others run.
  */
@@ -58,7 +60,8 @@ public class Agent {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final DelegatesConfig delegates;
-    private final ModelStatusBoard modelStatus;
+    private final WarmupListener warmup;
+    private volatile DetectorService detectorService;
     private final SpoolConfig spoolConfig;
     private final CaptureConfig captureConfig;
     private final List<CameraPipeline> pipelines = new ArrayList<>();
@@ -68,12 +71,14 @@ public class Agent {
     private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
 
     private final jakarta.enterprise.event.Event<AgentStarted> started;
+    private final io.edgewatch.face.FaceRuntime faceRuntime;
 
     public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry,
-                 DelegatesConfig delegates, ModelStatusBoard modelStatus, SpoolConfig spoolConfig, CaptureConfig captureConfig,
-                 jakarta.enterprise.event.Event<AgentStarted> started) {
+                 DelegatesConfig delegates, WarmupListener warmup, SpoolConfig spoolConfig, CaptureConfig captureConfig,
+                 jakarta.enterprise.event.Event<AgentStarted> started, io.edgewatch.face.FaceRuntime faceRuntime) {
+        this.faceRuntime = faceRuntime;
         this.delegates = delegates;
-        this.modelStatus = modelStatus;
+        this.warmup = warmup;
         this.spoolConfig = spoolConfig;
         this.captureConfig = captureConfig;
         this.config = config;
@@ -91,17 +96,36 @@ public class Agent {
      *                                               any camera starts)
      */
     public synchronized void start(RunRequest req) {
+        if (running) {
+            throw new IllegalStateException("the agent is already running");
+        }
+        pipelines.clear();
         Map<String, EdgewatchConfig.Camera> configured = config.cameras();
         Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
-        if (req.source().isPresent()) {
-            CaptureSettings d = CaptureSettings.defaults(req.cameraId(), req.source().get());
-            CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
-                    d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
-                    captureConfig.stallTimeoutMs());
-            if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
-                throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
+        Map<String, DetectionSettings> detection = new LinkedHashMap<>();
+        if (!req.sources().isEmpty()) {
+            for (int i = 0; i < req.sources().size(); i++) {
+                String id = req.cameraId(i);
+                CaptureSettings d = CaptureSettings.defaults(id, req.sources().get(i));
+                CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
+                        d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
+                        captureConfig.stallTimeoutMs());
+                if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
+                    throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
+                }
+                cameras.put(id, single);
+                EdgewatchConfig.Camera c = configured.get(id);
+                DetectionSettings ds = c != null ? Settings.detection(id, c)
+                        : DetectionSettings.defaults().withDetectFps(
+                                single.kind() == io.edgewatch.capture.SourceKind.FILE && req.replaySpeed() == 0 ? 0 : DetectionSettings.DEFAULT_DETECT_FPS);
+                if (req.detectFps().isPresent()) {
+                    ds = ds.withDetectFps(req.detectFps().getAsDouble());
+                }
+                if (req.motionGating().isPresent()) {
+                    ds = ds.withMotionGating(req.motionGating().get());
+                }
+                detection.put(id, ds);
             }
-            cameras.put(req.cameraId(), single);
             boolean zonesElsewhere = configured.values().stream().anyMatch(c -> !c.zones().isEmpty() || !c.lines().isEmpty());
             if (!configured.containsKey(req.cameraId()) && zonesElsewhere) {
                 LOG.warnf("camera %s is not a configured camera (configured: %s): no zones or lines apply to --source;"
@@ -111,6 +135,7 @@ public class Agent {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
                     cameras.put(id, Settings.camera(id, c, captureConfig));
+                    detection.put(id, Settings.detection(id, c));
                 }
             });
         }
@@ -127,14 +152,27 @@ public class Agent {
             zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
-        DelegateSpec spec = delegates.specFor(manifest.id(), config.detector().threads(),
+        DelegateSpec spec = delegates.specFor(manifest.id(), EdgewatchConfig.Detector.threadsPerInterpreter(config.detector()),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
-        AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, modelStatus);
+        AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, warmup);
         DetectionFilter filter = Settings.filter(config.detector());
         // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
-        // stops start-up with its message before any thread starts; cameras then load as decided here
+        // stops start-up with its message before any thread starts; further interpreters load as decided here
         LoadedModel checked = loader.load(manifest, spec);
-        new ObjectDetector(checked.model(), filter).close();
+        List<ObjectDetector> interpreters = new ArrayList<>();
+        interpreters.add(new ObjectDetector(checked.model(), filter));
+        int wanted = config.detector().interpreters();
+        if (checked.report().delegateApplied() && wanted > 1) {
+            LOG.infof("detector %s: delegate applied, one interpreter per device (edgewatch.detector.interpreters=%d ignored)", manifest.id(), wanted);
+            wanted = 1;
+        }
+        for (int i = 1; i < wanted; i++) {
+            interpreters.add(new ObjectDetector(loader.loadAsDecided(manifest, spec, checked.report()).model(), filter));
+        }
+        detectorService = new DetectorService(manifest.id(), interpreters);
+        detectorService.bindMetrics(registry);
+        LOG.infof("detector %s: shared by %d camera(s), %d interpreter(s) x %d thread(s)", manifest.id(), cameras.size(),
+                interpreters.size(), spec.threads());
 
         // faces: off by default (then no face model is loaded); on, it needs a declared purpose and legal basis
         io.edgewatch.face.FaceSettings faceSettings = io.edgewatch.face.FaceSettings.of(facesConfig);
@@ -142,12 +180,14 @@ public class Agent {
             try {
                 faceService = io.edgewatch.face.FaceService.open(faceSettings, mapper, "agent", System.currentTimeMillis());
                 faceService.checkModels(); // a bad face model stops start-up before any thread starts
+                faceRuntime.current(faceService);
             } catch (io.edgewatch.face.FaceException e) {
+                detectorService.close();
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
 
-        sink = createSink(req.mqttUrl());
+        sink = req.sink().isPresent() ? req.sink().get() : createSink(req.mqttUrl());
         if (sink instanceof MqttEventSink m) {
             m.bindMetrics(registry);
         }
@@ -174,10 +214,9 @@ public class Agent {
             double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
             CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats(cs.cameraId()), req.maxFrames());
-            ObjectDetector detector = new ObjectDetector(loader.loadAsDecided(manifest, spec, checked.report()).model(), filter);
-            CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detector,
-                    new Tracker(ts, runId + "-" + cs.cameraId()),
-                    new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy, expectedFps),
+            DetectionSettings ds = detection.get(cs.cameraId());
+            CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detectorService.register(cs.cameraId()), ds, ts,
+                    runId + "-" + cs.cameraId(), new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy),
                     publisher, expectedFps, registry);
             io.edgewatch.zones.ZoneSettings zs = zoneSettings.get(cs.cameraId());
             p.attachZones(new io.edgewatch.zones.ZoneMonitor(zs));
@@ -194,10 +233,13 @@ public class Agent {
             Thread t = new Thread(p, "pipeline-" + cs.cameraId());
             t.setDaemon(true);
             t.start();
-            LOG.infof("camera %s: started (%s, %s hand-off)", cs.cameraId(), CaptureWorker.redact(cs.source()), cs.handOff());
+            LOG.infof("camera %s: started (%s, %s hand-off; detect %s, motion gating %s, stages %s)", cs.cameraId(),
+                    CaptureWorker.redact(cs.source()), cs.handOff(),
+                    ds.detectFps() == 0 ? "every frame" : String.format(java.util.Locale.ROOT, "%.1f fps", ds.detectFps()),
+                    ds.motionGating() ? "on" : "off", p.stageNames());
         }
         running = true;
-        started.fire(new AgentStarted(List.copyOf(pipelines)));
+        started.fire(new AgentStarted(List.copyOf(pipelines), detectorService));
     }
 
     private EventSink createSink(Optional<String> mqttOverride) {
@@ -248,6 +290,9 @@ public class Agent {
                 Thread.currentThread().interrupt();
             }
         }
+        if (detectorService != null) {
+            detectorService.close();
+        }
         if (faceService != null) {
             try {
                 faceService.audit().append("stop", System.currentTimeMillis(), Map.of("actor", "agent"));
@@ -255,6 +300,7 @@ public class Agent {
                 LOG.warnf("audit: %s", e.getMessage());
             }
             faceService.close();
+            faceRuntime.current(null);
         }
         if (sink != null) {
             sink.close();
@@ -273,6 +319,11 @@ public class Agent {
     /** Running (or finished) camera pipelines. */
     public List<CameraPipeline> pipelines() {
         return List.copyOf(pipelines);
+    }
+
+    /** The shared detector, or null before start. */
+    public DetectorService detectorService() {
+        return detectorService;
     }
 
     /** The event sink, or null before start. */

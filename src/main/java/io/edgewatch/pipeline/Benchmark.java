@@ -8,6 +8,7 @@ import io.edgewatch.capture.CapturedFrame;
 import io.edgewatch.capture.FfmpegFrameReader;
 import io.edgewatch.capture.LatestFrameSlot;
 import io.edgewatch.detect.DetectionFilter;
+import io.edgewatch.detect.DetectorService;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.events.EventPublisher;
@@ -16,7 +17,6 @@ import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.inference.TfliteModel;
-import io.edgewatch.track.Tracker;
 import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +50,7 @@ public final class Benchmark {
     /**
      * Figures of one run.
      *
-     * @param stages       per-stage statistics, ms per frame: decode, preprocess, invoke, postprocess, track, publish, pipeline
+     * @param stages       per-stage statistics, ms per analysed frame: decode, motion, preprocess, invoke, postprocess, track, publish, pipeline
      * @param rawInvoke    raw invoke statistics, ms
      * @param frames       frames processed
      * @param pipelineFps  frames / wall time of the pipeline pass
@@ -115,6 +116,16 @@ public final class Benchmark {
      */
     public static Result run(Path source, long maxFrames, int warmupPasses, ModelManifest manifest, InterpreterOptions opts,
                              DetectionFilter filter, TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
+        return run(source, maxFrames, warmupPasses, manifest, opts, filter, ts, policy, DetectionSettings.everyFrame(), mapper);
+    }
+
+    /**
+     * As {@link #run(Path, long, int, ModelManifest, InterpreterOptions, DetectionFilter, TrackerSettings, EventPolicy, ObjectMapper)}
+     * with the given detection settings (the default measures every frame, whole, without motion gating).
+     */
+    public static Result run(Path source, long maxFrames, int warmupPasses, ModelManifest manifest, InterpreterOptions opts,
+                             DetectionFilter filter, TrackerSettings ts, EventPolicy policy, DetectionSettings detection,
+                             ObjectMapper mapper) throws FrameGrabber.Exception {
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
@@ -127,19 +138,20 @@ public final class Benchmark {
         }
         double cold = Double.NaN;
         for (int i = 0; i < warmupPasses; i++) {
-            Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, mapper);
+            Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper);
             if (i == 0) {
                 cold = r.ratio();
             }
         }
-        Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, mapper);
+        Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper);
         return new Result(r.stages(), r.rawInvoke(), r.frames(), r.pipelineFps(), r.rssMb(), r.events(), r.maxPayloadBytes(), r.ratio(), cold);
     }
 
     private static Result pass(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
-                               TrackerSettings ts, EventPolicy policy, ObjectMapper mapper) throws FrameGrabber.Exception {
+                               TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper)
+            throws FrameGrabber.Exception {
         Map<String, DescriptiveStatistics> st = new LinkedHashMap<>();
-        for (String k : new String[]{"decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
+        for (String k : new String[]{"decode", "motion", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
             st.put(k, new DescriptiveStatistics());
         }
         DiscardingSink sink = new DiscardingSink();
@@ -147,8 +159,9 @@ public final class Benchmark {
         CaptureSettings cs = CaptureSettings.defaults("bench", source.toString());
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
+        DetectorService service = new DetectorService(manifest.id(), List.of(detector));
         CameraPipeline pipeline = new CameraPipeline("bench", new CaptureWorker(cs, slot, new CaptureStats("bench"), 0), slot,
-                detector, new Tracker(ts, "bench"), new TrackEventBuilder("bench", "bench", policy, 10), publisher, 10,
+                service.register("bench"), detection, ts, "bench", new TrackEventBuilder("bench", "bench", policy), publisher, 10,
                 new SimpleMeterRegistry());
         long frames = 0;
         long wallNs = 0;
@@ -167,9 +180,14 @@ public final class Benchmark {
                     break;
                 }
                 try (f) {
+                    if (!pipeline.due(f)) {
+                        frames++;
+                        continue;
+                    }
                     StageTimes t = pipeline.process(f);
                     if (frames >= WARMUP_FRAMES) {
                         st.get("decode").addValue(decodeMs);
+                        st.get("motion").addValue(t.motionMs());
                         st.get("preprocess").addValue(t.preprocessMs());
                         st.get("invoke").addValue(t.invokeMs());
                         st.get("postprocess").addValue(t.postprocessMs());
@@ -194,7 +212,7 @@ public final class Benchmark {
         for (int i = 0; i < n; i++) {
             raw.addValue(detector.model().invoke());
         }
-        detector.close();
+        service.close();
         double perFrameMs = wallNs / 1e6 / timedFrames;
         // means on both sides: pipeline wall time per frame against decode and raw invoke time per frame
         double ratio = perFrameMs / (st.get("decode").getMean() + raw.getMean());

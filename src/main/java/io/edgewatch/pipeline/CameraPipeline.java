@@ -4,15 +4,21 @@ import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.CapturedFrame;
 import io.edgewatch.capture.LatestFrameSlot;
-import io.edgewatch.detect.Detection;
-import io.edgewatch.detect.ObjectDetector;
+import io.edgewatch.detect.DetectorService;
+import io.edgewatch.detect.RegionPlanner;
 import io.edgewatch.events.EventPublisher;
 import io.edgewatch.events.TrackEvent;
 import io.edgewatch.events.TrackEventBuilder;
+import io.edgewatch.motion.MotionDetector;
+import io.edgewatch.track.Track;
 import io.edgewatch.track.Tracker;
+import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
@@ -23,9 +29,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One camera's processing: takes the newest frame from the capture hand-off, detects, tracks, builds and publishes
- * events, on its own thread. A failure in one camera's pipeline ends that camera only. At the end of the stream
- * (or on stop) every open track gets its {@code end} event.
+ * One camera's processing on its own thread: takes the newest frame from the capture hand-off, keeps the frames due
+ * at the camera's detection rate ({@link DetectionSchedule}) and runs them through its {@link Stage}s: motion,
+ * regions, detect (on the shared {@link DetectorService}), track, faces, zones, events. The stage list is wired here
+ * and only here; {@code run}, the benchmarks and the tests all use it. A failure in one camera's pipeline ends that
+ * camera only. At the end of the stream (or on stop) every open track gets its {@code end} event.
+ *
+ * <p>Per-camera figures, with Frigate's meanings: camera fps (decoded), detection fps (region invokes that served the
+ * camera per second), skipped fps (detection rounds due but not served for lack of detector time), motion fps
+ * (analysed frames with motion), regions per analysed frame; all over windows of at least one second.
  */
 public final class CameraPipeline implements Runnable {
     private static final Logger LOG = Logger.getLogger(CameraPipeline.class);
@@ -33,69 +45,136 @@ public final class CameraPipeline implements Runnable {
     private final String cameraId;
     private final CaptureWorker capture;
     private final LatestFrameSlot slot;
-    private final ObjectDetector detector;
+    private final DetectorService.Client detector;
+    private final DetectionSettings detection;
+    private final DetectionSchedule schedule;
     private final Tracker tracker;
     private final TrackEventBuilder events;
     private final EventPublisher publisher;
     private final double expectedFps;
+    private final MeterRegistry registry;
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong motionFrames = new AtomicLong();
+    private final AtomicLong regions = new AtomicLong();
+    private final AtomicLong inferenceFreeFrames = new AtomicLong();
+    private List<Stage> stages;
+    private DetectorService ownDetector;
+    private volatile java.util.function.Consumer<FrameContext> observer;
+    private Stages.Events eventStage;
+    private io.edgewatch.face.FaceStage faces;
+    private io.edgewatch.zones.ZoneMonitor zones;
     private volatile double processFps;
+    private volatile double detectionFps;
+    private volatile double skippedFps;
+    private volatile double motionFps;
+    private volatile double regionsPerFrame;
     private volatile double lastInvokeMs;
     private volatile int activeTracks;
+    private volatile int stationaryTracks;
     private volatile String error;
     private volatile boolean stopped;
+    private boolean rateWarned;
     private int lastWidth;
     private int lastHeight;
     private long lastSeq;
     private long lastTimeMs;
     private final Timer invokeTimer;
     private final Timer frameTimer;
+    private final Timer frameToEvent;
     private final Counter eventsCounter;
     private final DistributionSummary detectionsSummary;
-    private io.edgewatch.face.FaceStage faces;
-    private io.edgewatch.zones.ZoneMonitor zones;
-    private final MeterRegistry registry;
+    private final DistributionSummary regionsSummary;
 
-    public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, ObjectDetector detector,
-                          Tracker tracker, TrackEventBuilder events, EventPublisher publisher, double expectedFps,
-                          MeterRegistry registry) {
+    /**
+     * @param detector        this camera's client of the shared detector
+     * @param detection       detection rate, motion gating, regions and stationary settings
+     * @param trackerSettings tracker parameters
+     * @param trackIdPrefix   prefix of this camera's track ids, e.g. {@code <run>-<camera>}
+     * @param expectedFps     the camera's expected frame rate, Hz (health compares the received rate to it)
+     */
+    public CameraPipeline(String cameraId, CaptureWorker capture, LatestFrameSlot slot, DetectorService.Client detector,
+                          DetectionSettings detection, TrackerSettings trackerSettings, String trackIdPrefix,
+                          TrackEventBuilder events, EventPublisher publisher, double expectedFps, MeterRegistry registry) {
         this.cameraId = cameraId;
         this.capture = capture;
         this.slot = slot;
         this.detector = detector;
-        this.tracker = tracker;
+        this.detection = detection;
+        this.schedule = new DetectionSchedule(detection.intervalMs());
+        this.tracker = new Tracker(trackerSettings, trackIdPrefix, detection.stationaryAfterMs());
         this.events = events;
         this.publisher = publisher;
         this.expectedFps = expectedFps;
         this.registry = registry;
-        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke latency per frame")
-                .tag("camera", cameraId).tag("model", detector.model().name()).publishPercentileHistogram()
-                .register(registry);
-        this.frameTimer = Timer.builder("edgewatch.pipeline.frame.latency").description("Pre-process to publish, per frame")
+        String model = detector.service().name();
+        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke time per analysed frame (all its regions)")
+                .tag("camera", cameraId).tag("model", model).publishPercentileHistogram().register(registry);
+        this.frameTimer = Timer.builder("edgewatch.pipeline.frame.latency").description("Motion to publish, per analysed frame (detector wait excluded)")
                 .tag("camera", cameraId).publishPercentileHistogram().register(registry);
+        this.frameToEvent = Timer.builder("edgewatch.frame.to.event.latency")
+                .description("From a frame's capture time to its events' hand-off to the sink, frames with events")
+                .tag("camera", cameraId).publishPercentileHistogram().publishPercentiles(0.5, 0.95).register(registry);
         this.eventsCounter = Counter.builder("edgewatch.events.published").description("Track events handed to the publisher")
                 .tag("camera", cameraId).register(registry);
         this.detectionsSummary = DistributionSummary.builder("edgewatch.detections.per.frame")
                 .description("Detections (confident and weak) per analysed frame").tag("camera", cameraId).register(registry);
-        io.micrometer.core.instrument.Gauge.builder("edgewatch.capture.fps", capture.stats(), CaptureStats::fps)
-                .description("Frames per second received from the camera").tag("camera", cameraId).register(registry);
-        io.micrometer.core.instrument.Gauge.builder("edgewatch.process.fps", this, CameraPipeline::processFps)
-                .description("Frames per second analysed").tag("camera", cameraId).register(registry);
-        io.micrometer.core.instrument.Gauge.builder("edgewatch.tracks.active", this, CameraPipeline::activeTracks)
-                .description("Confirmed tracks currently alive").tag("camera", cameraId).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
-                .description("Frames replaced before analysis because a newer one arrived (latest frame wins)")
-                .tag("camera", cameraId).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
-                .description("Frames decoded from the camera").tag("camera", cameraId).register(registry);
+        this.regionsSummary = DistributionSummary.builder("edgewatch.regions.per.analysed.frame")
+                .description("Regions sent to the detector per analysed frame (0 = no inference)").tag("camera", cameraId).register(registry);
+        List<Tag> cam = List.of(Tag.of("camera", cameraId));
+        Gauge.builder("edgewatch.capture.fps", capture.stats(), CaptureStats::fps)
+                .description("Frames per second received from the camera").tags(cam).register(registry);
+        Gauge.builder("edgewatch.camera.fps", capture.stats(), CaptureStats::fps)
+                .description("Frames per second decoded (Frigate's camera_fps)").tags(cam).register(registry);
+        Gauge.builder("edgewatch.process.fps", this, CameraPipeline::processFps)
+                .description("Frames per second analysed (detection rounds, with or without inference)").tags(cam).register(registry);
+        Gauge.builder("edgewatch.detection.fps", this, CameraPipeline::detectionFps)
+                .description("Detector runs (regions) per second that served the camera").tags(cam).register(registry);
+        Gauge.builder("edgewatch.skipped.fps", this, CameraPipeline::skippedFps)
+                .description("Detection rounds per second that were due but skipped for lack of detector time").tags(cam).register(registry);
+        Gauge.builder("edgewatch.motion.fps", this, CameraPipeline::motionFps)
+                .description("Analysed frames per second with motion").tags(cam).register(registry);
+        Gauge.builder("edgewatch.regions.per.frame", this, CameraPipeline::regionsPerFrame)
+                .description("Regions per analysed frame, mean over the last window").tags(cam).register(registry);
+        Gauge.builder("edgewatch.tracks.active", this, CameraPipeline::activeTracks)
+                .description("Confirmed tracks currently alive").tags(cam).register(registry);
+        Gauge.builder("edgewatch.tracks.stationary", this, CameraPipeline::stationaryTracks)
+                .description("Confirmed tracks currently stationary").tags(cam).register(registry);
+        FunctionCounter.builder("edgewatch.detection.rounds.skipped", schedule, DetectionSchedule::skipped)
+                .description("Detection rounds due but skipped for lack of detector time").tags(cam).register(registry);
+        FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
+                .description("Frames replaced before analysis because a newer one arrived (latest frame wins)").tags(cam).register(registry);
+        FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
+                .description("Frames decoded from the camera").tags(cam).register(registry);
         // capture robustness: reconnects and stalls in the last hour, quality 0 excellent .. 3 unusable
-        var cam = List.of(io.micrometer.core.instrument.Tag.of("camera", cameraId));
         registry.gauge("edgewatch.capture.reconnects.last.hour", cam, capture.stats(), CaptureStats::reconnectsLastHour);
         registry.gauge("edgewatch.capture.stalls.last.hour", cam, capture.stats(), CaptureStats::stallsLastHour);
         registry.gauge("edgewatch.capture.quality", cam, this, p -> p.captureStats().quality(p.expectedFps()).ordinal());
-        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.capture.frames.corrupt", capture.stats(), CaptureStats::corruptFrames)
-                .description("Frames that could not be decoded into an image").tag("camera", cameraId).register(registry);
+        FunctionCounter.builder("edgewatch.capture.frames.corrupt", capture.stats(), CaptureStats::corruptFrames)
+                .description("Frames that could not be decoded into an image").tags(cam).register(registry);
+    }
+
+    /**
+     * A pipeline with a detector of its own, for tools and tests that run one camera without the agent: the detector
+     * is served by a private {@link DetectorService}, closed when the pipeline thread ends or {@link #closeOwnDetector()}
+     * is called.
+     */
+    public static CameraPipeline withOwnDetector(String cameraId, CaptureWorker capture, LatestFrameSlot slot,
+                                                 io.edgewatch.detect.ObjectDetector detector, DetectionSettings detection,
+                                                 TrackerSettings trackerSettings, String trackIdPrefix, TrackEventBuilder events,
+                                                 EventPublisher publisher, double expectedFps, MeterRegistry registry) {
+        DetectorService own = new DetectorService(detector.model().name(), List.of(detector));
+        CameraPipeline p = new CameraPipeline(cameraId, capture, slot, own.register(cameraId), detection, trackerSettings,
+                trackIdPrefix, events, publisher, expectedFps, registry);
+        p.ownDetector = own;
+        return p;
+    }
+
+    /** Closes the detector of a pipeline made by {@link #withOwnDetector}; nothing otherwise. Idempotent. */
+    public void closeOwnDetector() {
+        if (ownDetector != null) {
+            ownDetector.close();
+        }
     }
 
     /**
@@ -116,7 +195,7 @@ public final class CameraPipeline implements Runnable {
 
     private void faceCounter(String name, String description, io.edgewatch.face.FaceStage stage,
                              java.util.function.ToDoubleFunction<io.edgewatch.face.FaceStage> f) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry);
+        FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry);
     }
 
     /**
@@ -131,13 +210,13 @@ public final class CameraPipeline implements Runnable {
         }
         this.zones = monitor;
         for (io.edgewatch.zones.Zone z : monitor.settings().zones()) {
-            io.micrometer.core.instrument.Gauge.builder("edgewatch.zone.objects", monitor, m -> m.objectsIn(z.name()))
+            Gauge.builder("edgewatch.zone.objects", monitor, m -> m.objectsIn(z.name()))
                     .description("Confirmed tracks whose anchor point is in the zone").tag("camera", cameraId).tag("zone", z.name())
                     .register(registry);
         }
         for (io.edgewatch.zones.CrossingLine l : monitor.settings().lines()) {
             for (String dir : List.of(io.edgewatch.zones.CrossingLine.IN, io.edgewatch.zones.CrossingLine.OUT)) {
-                io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.line.crossings", monitor, m -> m.crossings(l.name(), dir))
+                FunctionCounter.builder("edgewatch.line.crossings", monitor, m -> m.crossings(l.name(), dir))
                         .description("Crossings of the counting line").tag("camera", cameraId).tag("line", l.name())
                         .tag("direction", dir).register(registry);
             }
@@ -154,41 +233,113 @@ public final class CameraPipeline implements Runnable {
         return faces;
     }
 
+    /** The stage list, wired on first use (after faces and zones were attached). */
+    private List<Stage> stages() {
+        if (stages == null) {
+            List<Stage> s = new ArrayList<>();
+            if (detection.motionGating()) {
+                s.add(new Stages.Motion(new MotionDetector(detection.motion())));
+            }
+            s.add(new Stages.Regions(new RegionPlanner(detector.service().inputSidePx(), detection.maxDownscale(),
+                    detection.maxRegions(), detection.regionPadding()), detection, tracker));
+            s.add(new Stages.Detect(detector));
+            s.add(new Stages.Tracking(tracker));
+            if (faces != null) {
+                s.add(new Stages.Faces(faces));
+            }
+            if (zones != null) {
+                s.add(new Stages.Zones(zones));
+            }
+            eventStage = new Stages.Events(events, publisher, zones, faces);
+            s.add(eventStage);
+            stages = List.copyOf(s);
+        }
+        return stages;
+    }
+
     /**
-     * Processes one frame through detection, tracking and publication.
+     * Calls {@code observer} on the pipeline thread after each analysed frame's stages, with the frame's context
+     * (e.g. {@code bench-tracking} writes the tracks of every frame). It must not keep the frame.
+     */
+    public void observe(java.util.function.Consumer<FrameContext> observer) {
+        this.observer = observer;
+    }
+
+    /** Names of the stages in order, e.g. {@code [motion, regions, detect, track, events]}. */
+    public List<String> stageNames() {
+        return stages().stream().map(Stage::name).toList();
+    }
+
+    /**
+     * Whether the frame is due for analysis at the camera's detection rate (counts skipped rounds). Frames not due are
+     * released by the caller without further work.
+     */
+    public boolean due(CapturedFrame frame) {
+        return schedule.due(frame.captureTimeMs());
+    }
+
+    /**
+     * Runs one analysed frame through the stages (whether it is due is the caller's question: {@link #due}).
      *
      * @return per-stage times
      */
     public StageTimes process(CapturedFrame frame) {
-        List<Detection> detections = detector.detect(frame.image());
-        long t0 = System.nanoTime();
-        List<Detection> confident = new ArrayList<>(detections.size());
-        List<Detection> weak = new ArrayList<>();
-        for (Detection d : detections) {
-            (detector.filter().accept(d) ? confident : weak).add(d);
+        FrameContext ctx = new FrameContext(frame);
+        double motionMs = 0;
+        double trackMs = 0;
+        double publishMs = 0;
+        double detectWallMs = 0;
+        for (Stage s : stages()) {
+            long t0 = System.nanoTime();
+            s.process(ctx);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            switch (s.name()) {
+                case "motion", "regions" -> motionMs += ms;
+                case "detect" -> detectWallMs = ms;
+                case "events" -> publishMs += ms;
+                default -> trackMs += ms;
+            }
         }
-        Tracker.Update u = tracker.update(confident, weak, frame.seq(), frame.captureTimeMs());
-        if (faces != null) {
-            faces.process(frame.image(), u.active(), frame.seq(), frame.captureTimeMs());
+        java.util.function.Consumer<FrameContext> o = observer;
+        if (o != null) {
+            o.accept(ctx);
         }
-        java.util.Set<String> zoneChanges = zones != null ? zones.update(u.active(), frame.captureTimeMs()) : java.util.Set.of();
-        long t1 = System.nanoTime();
-        List<TrackEvent> ev = annotate(events.onFrame(u, frame.width(), frame.height(), frame.seq(), frame.captureTimeMs(), zoneChanges));
-        publisher.publish(ev);
-        long t2 = System.nanoTime();
         lastWidth = frame.width();
         lastHeight = frame.height();
         lastSeq = frame.seq();
         lastTimeMs = frame.captureTimeMs();
-        activeTracks = u.active().size();
-        lastInvokeMs = detector.invokeMs();
+        List<Track> active = ctx.update.active();
+        activeTracks = active.size();
+        int still = 0;
+        for (Track t : active) {
+            if (t.stationary()) {
+                still++;
+            }
+        }
+        stationaryTracks = still;
         processed.incrementAndGet();
-        StageTimes st = new StageTimes(detector.preprocessMs(), detector.invokeMs(), detector.postprocessMs(),
-                (t1 - t0) / 1e6, (t2 - t1) / 1e6, detections.size(), ev.size());
-        invokeTimer.record((long) (st.invokeMs() * 1e6), TimeUnit.NANOSECONDS);
+        DetectorService.RoundResult r = ctx.round;
+        regions.addAndGet(r.regions());
+        if (r.regions() == 0) {
+            inferenceFreeFrames.incrementAndGet();
+        } else {
+            lastInvokeMs = r.invokeMs();
+            invokeTimer.record((long) (r.invokeMs() * 1e6), TimeUnit.NANOSECONDS);
+        }
+        if (ctx.motion != null && ctx.motion.hasMotion()) {
+            motionFrames.incrementAndGet();
+        }
+        double ownMs = r.preprocessMs() + r.invokeMs() + r.postprocessMs();
+        StageTimes st = new StageTimes(motionMs, r.preprocessMs(), r.invokeMs(), r.postprocessMs(), trackMs, publishMs,
+                r.detections().size(), ctx.events.size(), r.regions(), Math.max(0, detectWallMs - ownMs));
         frameTimer.record((long) (st.totalMs() * 1e6), TimeUnit.NANOSECONDS);
-        eventsCounter.increment(ev.size());
-        detectionsSummary.record(detections.size());
+        if (!ctx.events.isEmpty()) {
+            long lag = System.currentTimeMillis() - frame.captureTimeMs();
+            frameToEvent.record(Math.max(0, lag), TimeUnit.MILLISECONDS);
+        }
+        eventsCounter.increment(ctx.events.size());
+        detectionsSummary.record(r.detections().size());
+        regionsSummary.record(r.regions());
         return st;
     }
 
@@ -198,43 +349,32 @@ public final class CameraPipeline implements Runnable {
      * @param reason {@code stream-end} (the source ended or the frame limit was reached) or {@code shutdown}
      */
     public void flush(String reason) {
+        stages();
         var ended = tracker.flush();
         List<TrackEvent> ev = events.end(ended, new TrackEvent.FrameRef(lastWidth, lastHeight, lastSeq),
                 lastTimeMs == 0 ? System.currentTimeMillis() : lastTimeMs, reason);
-        publisher.publish(annotate(ev));
+        publisher.publish(eventStage.annotate(ev));
         activeTracks = 0;
-    }
-
-    private List<TrackEvent> annotate(List<TrackEvent> ev) {
-        if (zones != null) {
-            ev = zones.annotate(ev);
-        }
-        return faces != null ? faces.annotate(ev) : ev;
+        stationaryTracks = 0;
     }
 
     @Override
     public void run() {
-        long windowStart = System.nanoTime();
-        long windowFrames = 0;
+        Window w = new Window(System.nanoTime());
         try {
             while (!stopped) {
                 CapturedFrame f = slot.take(500);
-                if (f == null) {
-                    if (slot.finished()) {
-                        break;
+                if (f != null) {
+                    try (f) {
+                        if (due(f)) {
+                            process(f);
+                            w.frames++;
+                        }
                     }
-                    continue;
+                } else if (slot.finished()) {
+                    break;
                 }
-                try (f) {
-                    process(f);
-                }
-                windowFrames++;
-                long now = System.nanoTime();
-                if (now - windowStart >= 1_000_000_000L) {
-                    processFps = windowFrames / ((now - windowStart) / 1e9);
-                    windowFrames = 0;
-                    windowStart = now;
-                }
+                w = tick(w);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -248,12 +388,52 @@ public final class CameraPipeline implements Runnable {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "camera %s: could not end open tracks", cameraId);
             }
-            detector.close();
-            if (faces != null) {
-                faces.close();
+            for (Stage s : stages == null ? List.<Stage>of() : stages) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    LOG.warnf("camera %s: closing stage %s: %s", cameraId, s.name(), e.getMessage());
+                }
             }
+            closeOwnDetector();
             done.countDown();
         }
+    }
+
+    /** Counters at the start of a rate window. */
+    private final class Window {
+        final long startNs;
+        final long regions0 = regions.get();
+        final long motion0 = motionFrames.get();
+        final long skipped0 = schedule.skipped();
+        long frames;
+
+        Window(long startNs) {
+            this.startNs = startNs;
+        }
+    }
+
+    private Window tick(Window w) {
+        long now = System.nanoTime();
+        double s = (now - w.startNs) / 1e9;
+        if (s < 1) {
+            return w;
+        }
+        long dr = regions.get() - w.regions0;
+        processFps = w.frames / s;
+        detectionFps = dr / s;
+        motionFps = (motionFrames.get() - w.motion0) / s;
+        skippedFps = (schedule.skipped() - w.skipped0) / s;
+        regionsPerFrame = w.frames == 0 ? 0 : (double) dr / w.frames;
+        if (!rateWarned && detection.detectFps() > 0 && capture.stats().framesReceived() > 50) {
+            double source = capture.stats().fps();
+            if (source > 0 && detection.detectFps() > source * 1.05) {
+                rateWarned = true;
+                LOG.infof("camera %s: detect-fps %.1f is above the source's %.1f fps: every frame is analysed", cameraId,
+                        detection.detectFps(), source);
+            }
+        }
+        return new Window(now);
     }
 
     /** Stops capture and processing; open tracks are ended. */
@@ -279,26 +459,82 @@ public final class CameraPipeline implements Runnable {
         return capture.stats();
     }
 
+    /** The camera's detection settings. */
+    public DetectionSettings detection() {
+        return detection;
+    }
+
+    /** The camera's client of the shared detector. */
+    public DetectorService.Client detector() {
+        return detector;
+    }
+
     /** Frames dropped by the latest-frame-wins hand-off. */
     public long droppedFrames() {
         return slot.dropped();
     }
 
+    /** Frames analysed (detection rounds, with or without inference). */
     public long processedFrames() {
         return processed.get();
     }
 
-    /** Processed frames per second over the last window of at least 1 s. */
+    /** Analysed frames that needed no inference (nothing moved, nothing tracked). */
+    public long inferenceFreeFrames() {
+        return inferenceFreeFrames.get();
+    }
+
+    /** Analysed frames with motion. */
+    public long motionFrames() {
+        return motionFrames.get();
+    }
+
+    /** Regions detected since start. */
+    public long regionsDetected() {
+        return regions.get();
+    }
+
+    /** Detection rounds due but skipped for lack of detector time, since start. */
+    public long skippedRounds() {
+        return schedule.skipped();
+    }
+
+    /** Analysed frames per second over the last window of at least 1 s. */
     public double processFps() {
         return processFps;
     }
 
+    /** Region invokes per second that served this camera, last window. */
+    public double detectionFps() {
+        return detectionFps;
+    }
+
+    /** Rounds per second due but skipped, last window. */
+    public double skippedFps() {
+        return skippedFps;
+    }
+
+    /** Analysed frames per second with motion, last window. */
+    public double motionFps() {
+        return motionFps;
+    }
+
+    /** Regions per analysed frame, last window. */
+    public double regionsPerFrame() {
+        return regionsPerFrame;
+    }
+
+    /** Invoke time of the last frame that had regions (summed over them), ms. */
     public double lastInvokeMs() {
         return lastInvokeMs;
     }
 
     public double activeTracks() {
         return activeTracks;
+    }
+
+    public double stationaryTracks() {
+        return stationaryTracks;
     }
 
     /** Expected frame rate from config, Hz. */

@@ -55,6 +55,35 @@ public final class Settings {
         return new io.edgewatch.zones.ZoneSettings(zones, lines, io.edgewatch.zones.ZoneAnchor.parse(c.zoneAnchor()), c.zoneInertiaFrames());
     }
 
+    /**
+     * Detection rate, motion, regions and stationary settings of a configured camera
+     * ({@code edgewatch.cameras.<id>.detect-fps}, {@code .motion.*}, {@code .regions.*}, {@code .stationary-*}).
+     *
+     * @throws IllegalArgumentException naming the key when a value is out of range or a mask is not a polygon
+     */
+    public static DetectionSettings detection(String id, EdgewatchConfig.Camera c) {
+        String key = "edgewatch.cameras." + id + ".";
+        EdgewatchConfig.MotionConfig m = c.motion();
+        java.util.List<io.edgewatch.config.NormalizedPoints> masks = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(m.masks()).forEach((name, z) -> masks.add(z.polygon()));
+        io.edgewatch.motion.MotionSettings d = io.edgewatch.motion.MotionSettings.defaults();
+        io.edgewatch.motion.MotionSettings ms;
+        try {
+            ms = new io.edgewatch.motion.MotionSettings(d.frameWidthPx(), m.threshold(), m.contourArea(), m.frameAlpha(),
+                    m.lightningThreshold(), d.dilateIterations(), d.warmupFrames(), masks);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + "motion: " + e.getMessage(), e);
+        }
+        EdgewatchConfig.RegionsConfig r = c.regions();
+        try {
+            return new DetectionSettings(c.detectFps(), m.enabled(), ms, r.maxRegions(), r.maxDownscale(), r.padding(),
+                    Math.round(r.fullFrameIntervalS() * 1000), Math.round(c.stationaryAfterS() * 1000),
+                    Math.round(c.stationaryIntervalS() * 1000));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + e.getMessage(), e);
+        }
+    }
+
     /** Label allow-list and thresholds from {@code edgewatch.detector.*}. */
     public static DetectionFilter filter(EdgewatchConfig.Detector d) {
         return new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore());

@@ -10,18 +10,22 @@ import org.apache.commons.math3.linear.RealVector;
 
 /**
  * Constant-velocity Kalman filter over a bounding box, state {@code [cx, cy, w, h, vcx, vcy, vw, vh]} in normalized
- * units (velocities per frame interval), measurement {@code [cx, cy, w, h]}. Noise is proportional to the box
+ * units (velocities per step of {@value #STEP_MS} ms of real time, whatever the frame rate), measurement
+ * {@code [cx, cy, w, h]}. Noise is proportional to the box
  * height as in DeepSORT (Wojke et al. 2017, arXiv 1703.07402): position std = {@code posWeight * h}, velocity std =
  * {@code velWeight * h}; the initial covariance is {@code 2 * posWeight * h} and {@code 10 * velWeight * h}.
- * DeepSORT's weights (1/20, 1/160) assume 30 fps; edge cameras are analysed at 5..15 fps where a walking person
- * moves up to half a box width per frame, so the default velocity weight here is 1/40 (measured on vtest.avi: see
- * the tracker test). Matrix algebra from Apache Commons Math.
+ * DeepSORT's weights (1/20, 1/160) assume a 30 fps step; here one step is 100 ms (the 10 fps at which the weights
+ * were measured on vtest.avi, see the tracker test), where a walking person moves up to half a box width, so the
+ * velocity weight is 1/40; a detection round 200 ms after the last one predicts two steps. Matrix algebra from Apache Commons Math.
  */
 public final class KalmanBoxFilter {
     /** Position noise weight (DeepSORT's 1/20). */
     public static final double POS_WEIGHT = 1.0 / 20;
     /** Velocity noise weight for 5..15 fps analysis (DeepSORT's 30 fps value is 1/160). */
     public static final double VEL_WEIGHT = 1.0 / 40;
+
+    /** Real time of one filter step, ms: prediction steps by elapsed time / this. */
+    public static final long STEP_MS = 100;
 
     private static final RealMatrix H = MatrixUtils.createRealMatrix(4, 8);
 
@@ -53,9 +57,9 @@ public final class KalmanBoxFilter {
     }
 
     /**
-     * Predicts {@code dt} frame intervals ahead: {@code x = F x}, {@code P = F P F^T + Q}.
+     * Predicts {@code dt} steps ({@link #STEP_MS}) ahead: {@code x = F x}, {@code P = F P F^T + Q}.
      *
-     * @param dt frame intervals since the last predict, &gt;= 1
+     * @param dt steps since the last predict (elapsed ms / {@link #STEP_MS}), &gt; 0
      */
     public void predict(double dt) {
         RealMatrix f = MatrixUtils.createRealIdentityMatrix(8);
@@ -105,7 +109,7 @@ public final class KalmanBoxFilter {
         return BoxNorm.ofCenter(x.getEntry(0), x.getEntry(1), x.getEntry(2), x.getEntry(3));
     }
 
-    /** Velocity of the centre, normalized units per frame interval, {@code [vx, vy]}. */
+    /** Velocity of the centre, normalized units per step ({@link #STEP_MS}), {@code [vx, vy]}. */
     public double[] velocity() {
         return new double[]{x.getEntry(4), x.getEntry(5)};
     }

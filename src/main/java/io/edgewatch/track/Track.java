@@ -27,6 +27,10 @@ public final class Track {
     private BoxNorm observedBox;
     private long pathThinning = 1;
     private long lastSampleMs = Long.MIN_VALUE;
+    private long lastPredictMs;
+    private BoxNorm stillBox;
+    private long stillSinceMs;
+    private boolean stationary;
 
     Track(String id, Detection d, long seq, long timeMs) {
         this.id = id;
@@ -34,12 +38,54 @@ public final class Track {
         this.filter = new KalmanBoxFilter(d.box());
         this.firstSeenMs = timeMs;
         this.lastSeq = seq;
+        this.lastPredictMs = timeMs;
         hit(d, timeMs, seq, 0, 0);
     }
 
-    void predict(long seq) {
-        filter.predict(Math.max(1, seq - lastSeq));
+    /**
+     * Predicts to {@code timeMs}: the filter steps by the elapsed time in units of {@link KalmanBoxFilter#STEP_MS}, so
+     * motion means the same at any frame or detection rate. A frame without a later time (same or older clock)
+     * still advances by one step's tenth, never backwards.
+     */
+    void predict(long seq, long timeMs) {
+        double dt = (timeMs - lastPredictMs) / (double) KalmanBoxFilter.STEP_MS;
+        filter.predict(Math.max(0.1, dt));
+        lastPredictMs = Math.max(lastPredictMs, timeMs);
         lastSeq = seq;
+    }
+
+    /**
+     * Updates the stationary state after a hit: the track is stationary once its observed box has kept an IoU of at
+     * least {@code stillIou} with the box where it stopped for {@code afterMs}; any larger move restarts the clock.
+     *
+     * @return true when the stationary state changed
+     */
+    boolean updateStationary(long timeMs, long afterMs, double stillIou) {
+        boolean before = stationary;
+        if (stillBox == null || observedBox.iou(stillBox) < stillIou) {
+            stillBox = observedBox;
+            stillSinceMs = timeMs;
+            stationary = false;
+        } else if (afterMs > 0 && timeMs - stillSinceMs >= afterMs) {
+            stationary = true;
+        }
+        return before != stationary;
+    }
+
+    /** Ends the stationary state (a re-check did not find the object): the track is looked for in every round again. */
+    void unstationary() {
+        stationary = false;
+        stillBox = null;
+    }
+
+    /** True when the object has not moved for the configured time (re-checked, not re-detected every round). */
+    public boolean stationary() {
+        return stationary;
+    }
+
+    /** Epoch ms since which the object has stayed where it is (valid while {@link #stationary()}). */
+    public long stillSinceMs() {
+        return stillSinceMs;
     }
 
     void hit(Detection d, long timeMs, long seq, long pathSampleMs, int maxSamples) {
@@ -155,8 +201,10 @@ public final class Track {
         return List.copyOf(path);
     }
 
-    /** Centre velocity, normalized units per frame interval. */
+    /** Centre velocity, normalized units per second. */
     public double[] velocity() {
-        return filter.velocity();
+        double[] v = filter.velocity();
+        double perS = 1000.0 / KalmanBoxFilter.STEP_MS;
+        return new double[]{v[0] * perS, v[1] * perS};
     }
 }

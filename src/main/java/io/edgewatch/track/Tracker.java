@@ -13,7 +13,9 @@ import java.util.List;
  * optimal (Hungarian) assignment on cost {@code 1 - IoU} gated at {@code minIou}, matched tracks are corrected,
  * unmatched detections start tentative tracks. A track is confirmed after {@code minHits} consecutive hits, so a
  * one-frame false positive never becomes visible; a tentative track is dropped on its first miss; a confirmed
- * track is lost after {@code maxMissedFrames} misses.
+ * track is lost after {@code maxMissedFrames} misses. Prediction steps by elapsed time, not by frames. With
+ * region-based detection a round may look only at part of the frame: tracks outside it are kept, not missed
+ * ({@link Coverage}). A confirmed track that has not moved for the configured time is stationary.
  *
  * <p>Hungarian rather than greedy: greedy highest-IoU-first matching can steal a detection from the track it
  * belongs to when two people cross; the optimal assignment maximises the total IoU and costs microseconds for the
@@ -23,18 +25,60 @@ public final class Tracker {
     private final TrackerSettings settings;
     private final String idPrefix;
     private final List<Track> tracks = new ArrayList<>();
+    private final long stationaryAfterMs;
     private long nextId = 1;
 
+    /** IoU with the box where a track stopped above which it has not moved (Frigate's stationary test uses a box overlap too). */
+    public static final double STILL_IOU = 0.6;
+
     /**
+     * A tracker without stationary detection.
+     *
      * @param idPrefix prefix of track ids, e.g. {@code <run>-<camera>}
      */
     public Tracker(TrackerSettings settings, String idPrefix) {
-        this.settings = settings;
-        this.idPrefix = idPrefix;
+        this(settings, idPrefix, 0);
     }
 
-    /** What one frame changed. */
-    public record Update(List<Track> confirmed, List<Track> lost, List<Track> active) { }
+    /**
+     * @param idPrefix          prefix of track ids, e.g. {@code <run>-<camera>}
+     * @param stationaryAfterMs a confirmed track whose box has not moved (IoU &gt;= {@value #STILL_IOU} with where it
+     *                          stopped) for this long is stationary; 0 = never
+     */
+    public Tracker(TrackerSettings settings, String idPrefix, long stationaryAfterMs) {
+        this.settings = settings;
+        this.idPrefix = idPrefix;
+        this.stationaryAfterMs = stationaryAfterMs;
+    }
+
+    /**
+     * Which tracks a detection round looked for: a track whose predicted box the round did not cover (its region was
+     * not detected, e.g. a stationary object between re-checks, or no region at all) is not counted as missed.
+     */
+    @FunctionalInterface
+    public interface Coverage {
+        /** Every track was looked for (a full-frame round). */
+        Coverage ALL = box -> true;
+        /** No track was looked for (no inference this round). */
+        Coverage NONE = box -> false;
+
+        /** Whether the round looked where {@code predicted} (normalized) is. */
+        boolean covers(io.edgewatch.detect.BoxNorm predicted);
+    }
+
+    /**
+     * What one frame changed.
+     *
+     * @param confirmed         tracks confirmed in this frame
+     * @param lost              tracks lost in this frame
+     * @param active            all confirmed tracks still alive
+     * @param stationaryChanged confirmed tracks that became stationary or started moving again in this frame
+     */
+    public record Update(List<Track> confirmed, List<Track> lost, List<Track> active, List<Track> stationaryChanged) {
+        public Update(List<Track> confirmed, List<Track> lost, List<Track> active) {
+            this(confirmed, lost, active, List.of());
+        }
+    }
 
     /**
      * Advances the tracker by one frame with confident detections only.
@@ -57,11 +101,25 @@ public final class Tracker {
      * @return tracks confirmed in this frame, tracks lost in this frame, and all confirmed tracks still alive
      */
     public Update update(List<Detection> confident, List<Detection> weak, long seq, long timeMs) {
-        for (Track t : tracks) {
-            t.predict(seq);
+        return update(confident, weak, seq, timeMs, Coverage.ALL);
+    }
+
+    /**
+     * Advances the tracker by one detection round that looked only where {@code coverage} says (regions): as
+     * {@link #update(List, List, long, long)}, but a track the round did not look for is predicted and kept, not
+     * missed. A stationary track that a covering round misses is moving (or gone) again: it is looked for in every
+     * round from then on.
+     */
+    public Update update(List<Detection> confident, List<Detection> weak, long seq, long timeMs, Coverage coverage) {
+        boolean[] covered = new boolean[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            Track t = tracks.get(i);
+            t.predict(seq, timeMs);
+            covered[i] = coverage.covers(t.box());
         }
         List<Track> newlyConfirmed = new ArrayList<>();
         List<Track> lost = new ArrayList<>();
+        List<Track> stationaryChanged = new ArrayList<>();
         boolean[] matched = new boolean[tracks.size()];
         boolean[] confidentUsed = new boolean[confident.size()];
         // 1. confirmed tracks take confident detections first, so a fresh tentative track (often a duplicate box)
@@ -72,8 +130,17 @@ public final class Tracker {
         // 3. confirmed tracks still unmatched with weak detections (ByteTrack's second association)
         matchRound(TrackState.CONFIRMED, weak, new boolean[weak.size()], matched, settings.weakMinIou(), seq, timeMs, newlyConfirmed);
         for (int i = 0; i < tracks.size(); i++) {
-            if (!matched[i]) {
-                tracks.get(i).miss();
+            Track t = tracks.get(i);
+            if (matched[i]) {
+                if (t.state() == TrackState.CONFIRMED && t.updateStationary(timeMs, stationaryAfterMs, STILL_IOU)) {
+                    stationaryChanged.add(t);
+                }
+            } else if (covered[i]) {
+                t.miss();
+                if (t.stationary()) {
+                    t.unstationary();
+                    stationaryChanged.add(t);
+                }
             }
         }
         for (Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
@@ -99,7 +166,8 @@ public final class Tracker {
                 }
             }
         }
-        return new Update(newlyConfirmed, lost, active());
+        stationaryChanged.removeAll(lost);
+        return new Update(newlyConfirmed, lost, active(), stationaryChanged);
     }
 
     private void matchRound(TrackState state, List<Detection> detections, boolean[] used, boolean[] matched, double gate,

@@ -25,7 +25,7 @@ class TrackEventBuilderTest {
     /** Runs a walker moving 0.002 per frame at 10 fps for {@code frames} frames, then nothing for 5 frames. */
     private static List<TrackEvent> walk(EventPolicy policy, int frames, double step) {
         Tracker tracker = new Tracker(TS, "r-cam");
-        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", policy, 10);
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", policy);
         List<TrackEvent> out = new ArrayList<>();
         for (int i = 0; i < frames + 5; i++) {
             List<Detection> d = i < frames ? List.of(person(0.2 + step * i)) : List.of();
@@ -78,7 +78,7 @@ class TrackEventBuilderTest {
     void anOccludedTrackKeepsItsLastObservedBoxInsteadOfAnExtrapolation() {
         // a person shrinking (walking away, or being occluded from below) by 0.006 in height per frame, then not detected
         Tracker tracker = new Tracker(TS, "r-cam");
-        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", new EventPolicy(100, 100, 1.0), 10);
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", new EventPolicy(100, 100, 1.0));
         List<TrackEvent> out = new ArrayList<>();
         BoxNorm last = null;
         for (int i = 0; i < 25; i++) {

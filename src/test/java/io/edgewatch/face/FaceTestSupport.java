@@ -104,9 +104,9 @@ final class FaceTestSupport {
         DetectionFilter filter = new DetectionFilter(Set.of("person"), 0.5, Map.of(), 0.3);
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(ModelManifest.read(TestPaths.detectorManifest(), MAPPER),
                 InterpreterOptions.xnnpack(2)), filter);
-        CameraPipeline p = new CameraPipeline("cam1", new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0), slot, detector,
-                new Tracker(TrackerSettings.defaults(), "run-cam1"),
-                new TrackEventBuilder("dev", "cam1", EventPolicy.defaults(), 10),
+        CameraPipeline p = CameraPipeline.withOwnDetector("cam1", new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0), slot, detector,
+                io.edgewatch.pipeline.DetectionSettings.everyFrame(), TrackerSettings.defaults(), "run-cam1",
+                new TrackEventBuilder("dev", "cam1", EventPolicy.defaults()),
                 new EventPublisher(sink, MAPPER, "edgewatch", 1), 10, registry);
         if (faces != null) {
             FaceStage stage = faces.createStage("cam1");
@@ -126,7 +126,7 @@ final class FaceTestSupport {
             }
             p.flush("stream-end");
         }
-        detector.close();
+        p.closeOwnDetector();
         return p;
     }
 }

@@ -79,10 +79,10 @@ class CameraFaultsTest {
             public void close() {
             }
         }, mapper, "edgewatch", 1);
-        CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot,
+        CameraPipeline p = CameraPipeline.withOwnDetector(cs.cameraId(), capture, slot,
                 new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), new DetectionFilter(Set.of("person"), 0.5, Map.of(), 0.3)),
-                new Tracker(TrackerSettings.defaults(), cs.cameraId()),
-                new TrackEventBuilder("dev", cs.cameraId(), EventPolicy.defaults(), 10), publisher, 10, new SimpleMeterRegistry());
+                io.edgewatch.pipeline.DetectionSettings.everyFrame(), TrackerSettings.defaults(), cs.cameraId(),
+                new TrackEventBuilder("dev", cs.cameraId(), EventPolicy.defaults()), publisher, 10, new SimpleMeterRegistry());
         capture.start();
         Thread.ofPlatform().daemon().name("pipeline-" + cs.cameraId()).start(p);
         return p;

@@ -68,6 +68,14 @@ class HealthAndMetricsTest {
         assertThat(((Number) goodData.get("framesReceived")).longValue()).isGreaterThanOrEqualTo(30);
         assertThat(goodData.get("resolution")).isEqualTo("768x576");
         assertThat(goodData.get("fpsExpected")).isEqualTo("10.00");
+        assertThat(goodData.get("detectFps")).isEqualTo("5.00");
+        assertThat(goodData.get("motionGating")).isEqualTo(true);
+        for (String k : new String[]{"fpsDetection", "fpsSkipped", "fpsMotion", "regionsPerFrame", "stationaryTracks", "roundsSkipped"}) {
+            assertThat(goodData.containsKey(k)).as("health data %s", k).isTrue();
+        }
+        Map<?, ?> detectorData = (Map<?, ?>) check(ready, "detector-ssd-mobilenet-v2-coco").get("data");
+        assertThat(((Number) detectorData.get("interpreters")).intValue()).isEqualTo(1);
+        assertThat(((Number) detectorData.get("invokes")).longValue()).isPositive();
         Map<String, Object> badCheck = check(ready, "camera-bad");
         assertThat(badCheck.get("status")).isEqualTo("DOWN");
         assertThat(((Map<?, ?>) badCheck.get("data")).get("state")).isEqualTo("failed");
@@ -86,10 +94,19 @@ class HealthAndMetricsTest {
         assertThat(metrics).contains("edgewatch_capture_frames_received_total{camera=\"good\"}");
         assertThat(metrics).contains("edgewatch_tracks_active{camera=\"good\"}");
         assertThat(metrics).contains("edgewatch_events_published_total{camera=\"good\"}");
+        for (String m : new String[]{"edgewatch_camera_fps", "edgewatch_detection_fps", "edgewatch_skipped_fps", "edgewatch_motion_fps",
+                "edgewatch_regions_per_frame"}) {
+            assertThat(metrics).contains(m + "{camera=\"good\"}");
+        }
+        assertThat(metrics).contains("edgewatch_detector_queue_depth{detector=\"ssd-mobilenet-v2-coco\"}");
+        assertThat(metrics).contains("edgewatch_detector_utilisation{detector=\"ssd-mobilenet-v2-coco\"}");
+        assertThat(metrics).contains("edgewatch_detector_invoke_seconds_count{detector=\"ssd-mobilenet-v2-coco\"}");
 
         assertThat(agent.awaitFinished(120_000)).isTrue();
         assertThat(good.captureStats().state()).isEqualTo(CaptureState.ENDED);
-        assertThat(good.processedFrames()).isEqualTo(300); // file replay hands over every frame: none dropped
+        // file replay hands over every frame (none dropped); a configured camera detects at 5 fps of stream time:
+        // 150 of the 300 frames of a 10 fps file are analysed
+        assertThat(good.processedFrames()).isEqualTo(150);
         assertThat(good.droppedFrames()).isZero();
         assertThat(agent.publisher().published()).isPositive();
         assertThat(agent.publisher().failed()).isZero();

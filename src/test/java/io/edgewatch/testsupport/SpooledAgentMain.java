@@ -62,10 +62,11 @@ public final class SpooledAgentMain {
                     Double.parseDouble(System.getProperty("replay", "1")), 5_000);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
             CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0);
-            CameraPipeline p = new CameraPipeline("cam1", capture, slot,
+            CameraPipeline p = CameraPipeline.withOwnDetector("cam1", capture, slot,
                     new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), filter),
-                    new Tracker(TrackerSettings.defaults(), device + "-" + ProcessHandle.current().pid() + "-" + loop),
-                    new TrackEventBuilder(device, "cam1", new EventPolicy(1_000, 300, 0.05), 10), publisher, 10,
+                    io.edgewatch.pipeline.DetectionSettings.everyFrame(), TrackerSettings.defaults(),
+                    device + "-" + ProcessHandle.current().pid() + "-" + loop,
+                    new TrackEventBuilder(device, "cam1", new EventPolicy(1_000, 300, 0.05)), publisher, 10,
                     new SimpleMeterRegistry());
             capture.start();
             Thread t = new Thread(p, "pipeline-cam1");

@@ -48,7 +48,7 @@ class ZoneMonitorTest {
     /** Runs {@code frames} frames at 10 fps, then 4 empty frames (the track is lost), exactly as CameraPipeline does. */
     private static Run run(ZoneSettings zs, int frames, IntFunction<List<Detection>> detections) {
         Tracker tracker = new Tracker(TS, "z");
-        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", QUIET, 10);
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", QUIET);
         ZoneMonitor m = new ZoneMonitor(zs);
         List<TrackEvent> out = new ArrayList<>();
         for (int i = 0; i < frames + 4; i++) {
@@ -172,7 +172,7 @@ class ZoneMonitorTest {
         assertThat(m.zonesOf("o-3")).isEmpty();
         assertThat(m.zonesOf("o-1")).containsExactly("left");
         // tracks ended without being lost (end of stream) leave the zone too
-        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", QUIET, 10);
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", QUIET);
         m.annotate(b.onFrame(u, 640, 480, 0, T0));
         m.annotate(b.end(tracker.flush(), new TrackEvent.FrameRef(640, 480, 0), T0, "stream-end"));
         assertThat(m.objectsIn("left")).isZero();

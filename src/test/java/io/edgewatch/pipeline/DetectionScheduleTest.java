@@ -1,0 +1,62 @@
+package io.edgewatch.pipeline;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DetectionScheduleTest {
+    @Test
+    void fiveRoundsPerSecondOfATenFpsSourceTakeEveryOtherFrame() {
+        DetectionSchedule s = new DetectionSchedule(200);
+        int due = 0;
+        for (int i = 0; i < 50; i++) {
+            if (s.due(1_000_000 + i * 100L)) {
+                due++;
+            }
+        }
+        assertThat(due).isEqualTo(25);
+        assertThat(s.skipped()).isZero();
+    }
+
+    @Test
+    void jitteredFramesStillGiveTheRate() {
+        DetectionSchedule s = new DetectionSchedule(200);
+        int due = 0;
+        long[] jitter = {0, 13, -9, 21, -17, 4};
+        for (int i = 0; i < 60; i++) {
+            if (s.due(i * 100L + jitter[i % jitter.length])) {
+                due++;
+            }
+        }
+        assertThat(due).isBetween(29, 31);
+    }
+
+    @Test
+    void roundsThatPassedWhileBusyAreCountedAsSkipped() {
+        DetectionSchedule s = new DetectionSchedule(200);
+        assertThat(s.due(0)).isTrue();       // next due at 200
+        assertThat(s.due(900)).isTrue();     // serves the round of 800, late; those of 200, 400 and 600 were skipped
+        assertThat(s.skipped()).isEqualTo(3);
+        assertThat(s.due(1000)).isTrue();    // the round of 1000, on time
+        assertThat(s.due(1100)).isFalse();
+        assertThat(s.due(1200)).isTrue();
+        assertThat(s.skipped()).isEqualTo(3);
+    }
+
+    @Test
+    void zeroIntervalIsEveryFrame() {
+        DetectionSchedule s = new DetectionSchedule(0);
+        for (int i = 0; i < 10; i++) {
+            assertThat(s.due(i)).isTrue();
+        }
+    }
+
+    @Test
+    void aClockThatJumpsBackRestartsTheSchedule() {
+        DetectionSchedule s = new DetectionSchedule(200);
+        s.due(100_000);
+        assertThat(s.due(0)).isTrue();
+        assertThat(s.due(100)).isFalse();
+        assertThat(s.due(200)).isTrue();
+    }
+}
