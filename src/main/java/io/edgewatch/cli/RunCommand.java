@@ -32,6 +32,14 @@ public class RunCommand implements Callable<Integer> {
             description = "File --source only: 0 = analyse every frame as fast as possible (default), 1 = at the file's frame rate (latest frame wins), 2 = twice as fast ...")
     double replaySpeed;
 
+    @CommandLine.Option(names = "--detect-fps",
+            description = "--source only: detection rounds per second of stream time, 0 = every frame (default: the camera's configured rate; for an unconfigured camera 0 for a file replayed as fast as possible, else 5).")
+    Double detectFps;
+
+    @CommandLine.Option(names = "--motion-gating", arity = "1",
+            description = "--source only: true = detect only around motion and tracks (default, or as configured), false = the whole frame every round.")
+    Boolean motionGating;
+
     private final Agent agent;
 
     public RunCommand(Agent agent) {
@@ -46,8 +54,14 @@ public class RunCommand implements Callable<Integer> {
         if (replaySpeed < 0 || replaySpeed > 100) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--replay-speed must be 0..100, was " + replaySpeed);
         }
+        if (detectFps != null && (detectFps < 0 || detectFps > 120)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--detect-fps must be 0..120 (0 = every frame), was " + detectFps);
+        }
         try {
-            agent.start(new RunRequest(Optional.ofNullable(source), camera, Optional.ofNullable(mqttUrl), maxFrames, replaySpeed));
+            agent.start(new RunRequest(source == null ? java.util.List.of() : java.util.List.of(source), camera,
+                    Optional.ofNullable(mqttUrl), maxFrames, replaySpeed,
+                    detectFps == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(detectFps),
+                    Optional.ofNullable(motionGating), Optional.empty()));
         } catch (ModelException | IllegalArgumentException e) {
             System.err.println("edgewatch: " + e.getMessage());
             return 2;

@@ -191,22 +191,31 @@ public interface EdgewatchConfig {
         Path manifest();
 
         /**
-         * CPU threads per interpreter; unset = the box's cores divided by {@code interpreters}, so all cameras
-         * together use as many threads as there are cores.
+         * CPU threads per interpreter; unset = the box's cores divided by the interpreters, so all cameras together
+         * use as many threads as there are cores.
          */
         java.util.OptionalInt threads();
 
         /**
-         * Interpreters of the shared detector (each with its own worker thread), 1..16; a delegate (NPU) always
-         * gets one interpreter.
+         * Interpreters of the shared detector, each with its own worker thread, 1..16; unset = one per camera up to
+         * the box's cores (one camera: one interpreter with every core; many cameras: single-thread interpreters,
+         * which use the CPU better than one interpreter's threads do). A delegate (NPU) always gets one interpreter.
          */
-        @WithDefault("1")
-        @Min(1) @Max(16)
-        int interpreters();
+        java.util.OptionalInt interpreters();
 
-        /** Threads per interpreter: {@code threads} when set, else the box's cores / {@code interpreters} (at least 1). */
+        /** Interpreters for {@code cameras} cameras: {@code interpreters} when set, else min(cameras, cores). */
+        static int interpretersFor(Detector d, int cameras) {
+            return d.interpreters().orElse(Math.max(1, Math.min(cameras, Runtime.getRuntime().availableProcessors())));
+        }
+
+        /** Threads per interpreter with {@code interpreters} of them: {@code threads} when set, else cores / interpreters (at least 1). */
+        static int threadsPerInterpreter(Detector d, int interpreters) {
+            return d.threads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / interpreters));
+        }
+
+        /** Threads of a single interpreter (tools that run one model): {@code threads} when set, else the box's cores. */
         static int threadsPerInterpreter(Detector d) {
-            return d.threads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / d.interpreters()));
+            return threadsPerInterpreter(d, d.interpreters().orElse(1));
         }
 
         /** xnnpack (default) or cpu (reference kernels). */

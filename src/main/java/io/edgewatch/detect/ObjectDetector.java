@@ -9,36 +9,28 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import java.util.List;
 
 /**
- * Runs an SSD object detector on BGR frames: pre-process ({@link ImageTensorWriter}), invoke
- * ({@link TfliteModel}), decode ({@link SsdPostprocessDecoder}), keeping the three apart. Reports the time of
+ * Runs an object detector on BGR frames or regions of them: pre-process ({@link ImageTensorWriter}), invoke
+ * ({@link TfliteModel}), decode (the {@link DetectionDecoder} the manifest names), keeping the three apart. Reports the time of
  * each stage of the last call. Not thread-safe: one per interpreter (the {@link DetectorService} owns them).
  */
 public final class ObjectDetector implements AutoCloseable {
     private final TfliteModel model;
     private final ImageTensorWriter writer;
-    private final SsdPostprocessDecoder decoder;
+    private final DetectionDecoder decoder;
     private final DetectionFilter filter;
-    private final float[] boxes;
-    private final float[] classes;
-    private final float[] scores;
-    private final float[] count = new float[1];
     private double preprocessMs;
     private double invokeMs;
     private double postprocessMs;
 
     /**
-     * @param model  a loaded model whose manifest names decoder {@code ssd-postprocess}
+     * @param model  a loaded model whose manifest names a known decoder ({@link DetectionDecoders})
      * @param filter label allow-list and thresholds
-     * @throws ModelException when the model's outputs do not have the SSD post-process layout
+     * @throws ModelException when the manifest names no known decoder or the outputs do not fit it
      */
     public ObjectDetector(TfliteModel model, DetectionFilter filter) {
         ModelManifest m = model.manifest();
-        if (m == null || !"ssd-postprocess".equals(m.decoder())) {
-            throw new ModelException("model " + model.name() + ": decoder must be 'ssd-postprocess', manifest says "
-                    + (m == null ? "nothing" : m.decoder()));
-        }
-        if (model.outputs().size() != 4) {
-            throw new ModelException("model " + model.name() + ": expected 4 outputs (boxes, classes, scores, count), found " + model.outputs());
+        if (m == null) {
+            throw new ModelException("model " + model.name() + ": a detector needs a manifest naming its decoder, one of " + DetectionDecoders.names());
         }
         this.model = model;
         this.writer = new ImageTensorWriter(model);
@@ -48,11 +40,8 @@ public final class ObjectDetector implements AutoCloseable {
                 throw new ModelException("label '" + l + "' of the class allow-list is not in " + m.labelsPath());
             }
         }
-        this.decoder = new SsdPostprocessDecoder(labels, filter);
+        this.decoder = DetectionDecoders.create(m.decoder(), model, labels, filter);
         this.filter = filter;
-        this.boxes = new float[model.outputs().get(0).elementCount()];
-        this.classes = new float[model.outputs().get(1).elementCount()];
-        this.scores = new float[model.outputs().get(2).elementCount()];
     }
 
     /** The filter grading this detector's output. */
@@ -97,11 +86,7 @@ public final class ObjectDetector implements AutoCloseable {
         long t1 = System.nanoTime();
         invokeMs = model.invoke();
         long t2 = System.nanoTime();
-        model.readOutput(0, boxes);
-        model.readOutput(1, classes);
-        model.readOutput(2, scores);
-        model.readOutput(3, count);
-        List<Detection> d = decoder.decode(boxes, classes, scores, Math.round(count[0]));
+        List<Detection> d = decoder.decode(model);
         long t3 = System.nanoTime();
         preprocessMs = (t1 - t0) / 1e6;
         postprocessMs = (t3 - t2) / 1e6;

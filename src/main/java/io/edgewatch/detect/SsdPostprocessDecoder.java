@@ -9,13 +9,49 @@ import java.util.List;
  * {@code [1,N]} (label index as float), scores {@code [1,N]} (0..1), count {@code [1]}. Source: TFLite object
  * detection model card and {@code detection_postprocess.cc}; Coral {@code edgetpu} test data.
  */
-public final class SsdPostprocessDecoder {
+public final class SsdPostprocessDecoder implements DetectionDecoder {
+    /** The manifest's {@code decoder} name of this layout. */
+    public static final String NAME = "ssd-postprocess";
+
     private final LabelMap labels;
     private final DetectionFilter filter;
+    private float[] boxes;
+    private float[] classes;
+    private float[] scores;
+    private final float[] count = new float[1];
 
     public SsdPostprocessDecoder(LabelMap labels, DetectionFilter filter) {
         this.labels = labels;
         this.filter = filter;
+    }
+
+    /**
+     * A decoder for one loaded model.
+     *
+     * @throws io.edgewatch.inference.ModelException when the model does not have the four post-process outputs
+     */
+    public static SsdPostprocessDecoder forModel(io.edgewatch.inference.TfliteModel model, LabelMap labels, DetectionFilter filter) {
+        if (model.outputs().size() != 4) {
+            throw new io.edgewatch.inference.ModelException("model " + model.name()
+                    + ": expected 4 outputs (boxes, classes, scores, count) of decoder " + NAME + ", found " + model.outputs());
+        }
+        SsdPostprocessDecoder d = new SsdPostprocessDecoder(labels, filter);
+        d.boxes = new float[model.outputs().get(0).elementCount()];
+        d.classes = new float[model.outputs().get(1).elementCount()];
+        d.scores = new float[model.outputs().get(2).elementCount()];
+        return d;
+    }
+
+    @Override
+    public List<Detection> decode(io.edgewatch.inference.TfliteModel model) {
+        if (boxes == null) {
+            throw new IllegalStateException("decoder made without a model: use forModel");
+        }
+        model.readOutput(0, boxes);
+        model.readOutput(1, classes);
+        model.readOutput(2, scores);
+        model.readOutput(3, count);
+        return decode(boxes, classes, scores, Math.round(count[0]));
     }
 
     /**

@@ -152,7 +152,8 @@ public class Agent {
             zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
-        DelegateSpec spec = delegates.specFor(manifest.id(), EdgewatchConfig.Detector.threadsPerInterpreter(config.detector()),
+        int wanted = EdgewatchConfig.Detector.interpretersFor(config.detector(), cameras.size());
+        DelegateSpec spec = delegates.specFor(manifest.id(), EdgewatchConfig.Detector.threadsPerInterpreter(config.detector(), wanted),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, warmup);
         DetectionFilter filter = Settings.filter(config.detector());
@@ -161,7 +162,6 @@ public class Agent {
         LoadedModel checked = loader.load(manifest, spec);
         List<ObjectDetector> interpreters = new ArrayList<>();
         interpreters.add(new ObjectDetector(checked.model(), filter));
-        int wanted = config.detector().interpreters();
         if (checked.report().delegateApplied() && wanted > 1) {
             LOG.infof("detector %s: delegate applied, one interpreter per device (edgewatch.detector.interpreters=%d ignored)", manifest.id(), wanted);
             wanted = 1;

@@ -50,4 +50,41 @@ class ObjectDetectorTest {
             model.close();
         }
     }
+
+    @Test
+    void theDecoderIsChosenByTheManifestsNameAndAnUnknownOneIsRefused() throws Exception {
+        ModelManifest m = ModelManifest.read(TestPaths.detectorManifest(), new ObjectMapper());
+        ModelManifest yolo = new ModelManifest(m.id(), m.version(), m.task(), "yolo-v8", m.file(), m.sha256(), m.sizeBytes(),
+                m.input(), m.outputs(), m.labels(), m.license(), m.source(), m.notes(), m.path());
+        DetectionFilter filter = new DetectionFilter(Set.of("person"), 0.5, Map.of());
+        try (TfliteModel model = TfliteModel.load(yolo, InterpreterOptions.xnnpack(1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ObjectDetector(model, filter))
+                    .isInstanceOf(io.edgewatch.inference.ModelException.class)
+                    .hasMessageContaining("decoder 'yolo-v8'").hasMessageContaining("[ssd-postprocess]");
+        }
+        assertThat(DetectionDecoders.names()).containsExactly("ssd-postprocess");
+    }
+
+    @Test
+    void aRegionIsDetectedAtFullResolutionAndMappedBackToTheFrame() throws Exception {
+        ModelManifest m = ModelManifest.read(TestPaths.detectorManifest(), new ObjectMapper());
+        DetectionFilter filter = new DetectionFilter(Set.of("person"), 0.5, Map.of());
+        try (ObjectDetector det = new ObjectDetector(TfliteModel.load(m, InterpreterOptions.xnnpack(2)), filter);
+             FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", TestPaths.vtest().toString()), 0)) {
+            r.open();
+            try (CapturedFrame f = r.next()) {
+                List<Detection> whole = det.detect(f.image());
+                Detection best = whole.get(0);
+                // a 300x300 region around the best walker of the whole-frame pass finds that walker again, in frame coordinates
+                int cx = (int) (best.box().centerX() * f.width());
+                int cy = (int) (best.box().centerY() * f.height());
+                Region region = new Region(Math.max(0, Math.min(f.width() - 300, cx - 150)), Math.max(0, Math.min(f.height() - 300, cy - 150)),
+                        300, 300, false);
+                List<Detection> inRegion = det.detect(f.image(), region);
+                assertThat(inRegion).isNotEmpty();
+                double bestIou = inRegion.stream().mapToDouble(d -> region.toFrame(d.box(), f.width(), f.height()).iou(best.box())).max().orElse(0);
+                assertThat(bestIou).as("the walker found in the region, mapped back").isGreaterThan(0.5);
+            }
+        }
+    }
 }
