@@ -83,6 +83,37 @@ class MotionDetectorTest {
         }
     }
 
+    /**
+     * The smallest object seen: a dark square of n x n px (768x576 frame) appearing on the still. Printed; asserted only
+     * at the ends (a 2 px speck is not motion, a 12 px one is).
+     */
+    @Test
+    void smallestObjectSeen() throws Exception {
+        StringBuilder line = new StringBuilder("dark square appearing at the default settings, size px: motion?");
+        boolean two = true, twelve = false;
+        try (Mat still = still()) {
+            for (int n : new int[]{2, 3, 4, 5, 6, 8, 10, 12}) {
+                boolean seen = false;
+                for (int[] at : new int[][]{{200, 300}, {500, 150}, {600, 400}}) {
+                    try (MotionDetector d = new MotionDetector(MotionSettings.defaults()); Mat f = still.clone();
+                         Rect r = new Rect(at[0], at[1], n, n); Scalar c = new Scalar(10, 10, 10, 0)) {
+                        for (int i = 0; i < 10; i++) {
+                            d.detect(still);
+                        }
+                        rectangle(f, r, c, -1, 8, 0);
+                        seen |= d.detect(f).hasMotion();
+                    }
+                }
+                line.append(' ').append(n).append(':').append(seen ? "yes" : "no");
+                two = n == 2 ? seen : two;
+                twelve = n == 12 ? seen : twelve;
+            }
+        }
+        System.out.println(line);
+        assertThat(two).isFalse();
+        assertThat(twelve).isTrue();
+    }
+
     /** An object that arrives and stays (a parked car) is absorbed into the background after a while. */
     @Test
     void aLastingChangeIsAbsorbedIntoTheBackground() throws Exception {
