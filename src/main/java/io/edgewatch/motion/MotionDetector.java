@@ -43,8 +43,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 /**
  * Motion detection on a small grayscale copy of each frame, after Frigate's {@code ImprovedMotionDetector}
  * (frigate/motion/improved_motion.py): the frame is shrunk to {@link MotionSettings#frameWidthPx} wide (bilinear to
- * twice that, then area averaging, which also averages sensor noise away) and converted to grey, blurred with a 3x3 Gaussian (sigma 1),
- * and compared with a running-average background ({@code accumulateWeighted}, 32-bit float); pixels that differ by
+ * twice that, then area averaging, which also averages sensor noise away) and converted to grey, blurred with a 3x3
+ * Gaussian (sigma 1), and compared with a running-average background ({@code accumulateWeighted}, 32-bit float; the
+ * background's grey levels are rounded to 8 bits for the difference); pixels that differ by
  * more than {@link MotionSettings#threshold} grey levels and lie outside the masks are dilated, and the bounding boxes
  * of the external contours of at least {@link MotionSettings#contourAreaPx} become motion boxes, merged where they
  * overlap or touch, normalized to the frame.
@@ -55,8 +56,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
  * background is reset to that frame ({@link MotionResult#relearned()}) and the warm-up starts again. Otherwise the
  * background follows each frame at {@link MotionSettings#frameAlpha}, except while motion is seen: then the frame is
  * averaged in only once the motion has lasted {@value #PERSIST_FRAMES} frames, so a passing person does not leave a
- * trail in the background but a parked car is absorbed eventually. Unlike Frigate there is no contrast stretching:
- * it amplifies sensor noise in dark scenes.
+ * trail in the background but a parked car is absorbed eventually. The same rule makes a lasting change below the
+ * lightning threshold (a lamp lighting half the room, the people in the very first frame once they walk away) show as
+ * motion for about {@code PERSIST_FRAMES + ln(largest difference / threshold) / frameAlpha} frames (about 110 at
+ * the defaults and a difference of 80 grey levels). Unlike Frigate there is no contrast stretching: it amplifies sensor
+ * noise in dark scenes.
  *
  * <p>One per camera; not thread-safe. Its buffers are sized for the small frame and reused from frame to frame (only
  * contour lists and the result are allocated per frame); a frame of another size re-initializes them and restarts the

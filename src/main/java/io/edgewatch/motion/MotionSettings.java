@@ -22,7 +22,8 @@ import java.util.List;
  * @param contourAreaPx      least area of a changed region (contour of the dilated change mask, {@code cv::contourArea}
  *                           through the boundary pixels' centres, in pixels of the small frame), 0..100000 (default 25):
  *                           smaller regions are ignored. With two dilations a lone changed pixel grows to 5x5 (area 16,
- *                           dropped) and a 2x2 change to 6x6 (area 25, kept: about 5x5 px of a 768 px wide frame).
+ *                           dropped) and a 2x2 change to 6x6 (area 25, kept: about 5x5 px of a 768 px wide frame;
+ *                           measured, a dark 4x4 px square appearing in vtest.avi's scene is seen, a 3x3 one is not).
  *                           Frigate's 10 with one dilation in its 100 px high frame needs a 3x3 change there (about 17 px
  *                           of a 576 px high frame); this detector is more sensitive because wide views put people at a
  *                           few small-frame pixels, and the blur and threshold already keep sensor noise out (the noise

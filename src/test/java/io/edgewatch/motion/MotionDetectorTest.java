@@ -3,6 +3,7 @@ package io.edgewatch.motion;
 import io.edgewatch.config.NormalizedPoints;
 import io.edgewatch.detect.BoxNorm;
 import io.edgewatch.testsupport.TestPaths;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -19,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
+import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -76,6 +80,61 @@ class MotionDetectorTest {
                 assertThat(b.yMax()).isBetween((y + 80) / 576.0 - tolY, (y + 80) / 576.0 + tolY);
                 assertThat(r.changedFraction()).isBetween(0.5 * 40 * 80 / (768.0 * 576), 1.5 * 40 * 80 / (768.0 * 576));
             }
+        }
+    }
+
+    /**
+     * The smallest object seen: a dark square of n x n px (768x576 frame) appearing on the still. Printed; asserted only
+     * at the ends (a 2 px speck is not motion, a 12 px one is).
+     */
+    @Test
+    void smallestObjectSeen() throws Exception {
+        StringBuilder line = new StringBuilder("dark square appearing at the default settings, size px: motion?");
+        boolean two = true, twelve = false;
+        try (Mat still = still()) {
+            for (int n : new int[]{2, 3, 4, 5, 6, 8, 10, 12}) {
+                boolean seen = false;
+                for (int[] at : new int[][]{{200, 300}, {500, 150}, {600, 400}}) {
+                    try (MotionDetector d = new MotionDetector(MotionSettings.defaults()); Mat f = still.clone();
+                         Rect r = new Rect(at[0], at[1], n, n); Scalar c = new Scalar(10, 10, 10, 0)) {
+                        for (int i = 0; i < 10; i++) {
+                            d.detect(still);
+                        }
+                        rectangle(f, r, c, -1, 8, 0);
+                        seen |= d.detect(f).hasMotion();
+                    }
+                }
+                line.append(' ').append(n).append(':').append(seen ? "yes" : "no");
+                two = n == 2 ? seen : two;
+                twelve = n == 12 ? seen : twelve;
+            }
+        }
+        System.out.println(line);
+        assertThat(two).isFalse();
+        assertThat(twelve).isTrue();
+    }
+
+    /** An object that arrives and stays (a parked car) is absorbed into the background after a while. */
+    @Test
+    void aLastingChangeIsAbsorbedIntoTheBackground() throws Exception {
+        try (Mat still = still(); Mat parked = withSquare(still, 300, 300); Mat grey = new Mat();
+             MotionDetector d = new MotionDetector(MotionSettings.defaults())) {
+            for (int i = 0; i < 20; i++) {
+                d.detect(still);
+            }
+            int frames = 0;
+            while (frames < 1000 && d.detect(parked).hasMotion()) {
+                frames++;
+            }
+            cvtColor(still, grey, COLOR_BGR2GRAY);
+            double diff;
+            try (Rect r = new Rect(300, 300, 40, 80); Mat roi = grey.apply(r); DoublePointer max = new DoublePointer(1); DoublePointer min = new DoublePointer(1)) {
+                minMaxLoc(roi, min, max, null, null, null);
+                diff = max.get() - 20; // the largest difference decides when the last pixel drops below the threshold
+            }
+            double expected = MotionDetector.PERSIST_FRAMES + Math.log(diff / 30) / 0.01;
+            System.out.printf("a dark box (largest difference %.0f grey levels) that stays is motion for %d frames (estimate %.0f)%n", diff, frames, expected);
+            assertThat(frames).isBetween(MotionDetector.PERSIST_FRAMES, (int) (1.5 * expected));
         }
     }
 
