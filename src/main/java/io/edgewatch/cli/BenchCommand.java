@@ -39,6 +39,14 @@ public class BenchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--threads", description = "Interpreter threads (default: edgewatch.detector.threads).")
     Integer threads;
 
+    @CommandLine.Option(names = "--gating", arity = "1", defaultValue = "false",
+            description = "Motion gating and regions on (true) or the whole frame every frame (false, default), in every pass.")
+    boolean gating;
+
+    @CommandLine.Option(names = "--run-pass", arity = "1", defaultValue = "true",
+            description = "Also time the file as 'run' processes it (capture, pipeline and detector threads) against the raw invoke (default: ${DEFAULT-VALUE}).")
+    boolean runPass;
+
     private final EdgewatchConfig config;
     private final ObjectMapper mapper;
 
@@ -56,10 +64,16 @@ public class BenchCommand implements Callable<Integer> {
             ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
             InterpreterOptions opts = new InterpreterOptions(threads != null ? threads : io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(d),
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
+            io.edgewatch.pipeline.DetectionSettings ds = gating
+                    ? io.edgewatch.pipeline.DetectionSettings.defaults().withDetectFps(0) : io.edgewatch.pipeline.DetectionSettings.everyFrame();
             Benchmark.Result r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
-                    Settings.tracker(config.tracker()), Settings.events(config.events()), mapper);
+                    Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper);
             System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
-                    + "  source " + source);
+                    + "  source " + source + "  gating " + (gating ? "on" : "off"));
+            if (runPass) {
+                System.out.println(Benchmark.runThroughput(source, frames, manifest, opts, Settings.filter(d), Settings.tracker(config.tracker()),
+                        Settings.events(config.events()), ds, mapper).line());
+            }
             System.out.println(r.table());
             return 0;
         } catch (ModelException | IllegalArgumentException ex) {

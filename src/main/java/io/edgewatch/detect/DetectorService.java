@@ -266,6 +266,10 @@ public final class DetectorService implements AutoCloseable {
             this.pending = regions;
         }
 
+        synchronized boolean isDone() {
+            return pending == 0;
+        }
+
         synchronized void done(List<DetectionMerger.Candidate> c, double preMs, double invMs, double postMs, RuntimeException e) {
             candidates.addAll(c);
             pre += preMs;
@@ -327,8 +331,18 @@ public final class DetectorService implements AutoCloseable {
          * @throws RuntimeException      what the detector threw for one of the regions
          */
         public RoundResult detect(Mat frame, List<Region> regions) {
+            return submit(frame, regions).await();
+        }
+
+        /**
+         * Queues the regions of one frame and returns at once, so the camera can prepare its next frame (decode wait,
+         * motion) while the detector works; the frame must stay open until {@link Pending#await()} returned.
+         *
+         * @throws IllegalStateException when the service is closed
+         */
+        public Pending submit(Mat frame, List<Region> regions) {
             if (regions.isEmpty()) {
-                return RoundResult.EMPTY;
+                return new Pending(null, 0, System.nanoTime());
             }
             long t0 = System.nanoTime();
             Round round = new Round(regions.size());
@@ -344,14 +358,44 @@ public final class DetectorService implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            round.await();
-            if (round.error != null) {
-                throw round.error;
+            return new Pending(round, regions.size(), t0);
+        }
+
+        /** A round queued by {@link #submit}. */
+        public final class Pending {
+            private final Round round;
+            private final int regions;
+            private final long t0;
+
+            private Pending(Round round, int regions, long t0) {
+                this.round = round;
+                this.regions = regions;
+                this.t0 = t0;
             }
-            regionsServed.addAndGet(regions.size());
-            rounds.incrementAndGet();
-            List<Detection> merged = DetectionMerger.merge(round.candidates);
-            return new RoundResult(merged, regions.size(), round.pre, round.inv, round.post, (System.nanoTime() - t0) / 1e6);
+
+            /** Whether every region of the round has been served (await then returns at once). */
+            public boolean isDone() {
+                return round == null || round.isDone();
+            }
+
+            /**
+             * Waits for every region of the round (uninterruptibly: the frame must outlive the workers' use of it).
+             *
+             * @throws RuntimeException what the detector threw for one of the regions
+             */
+            public RoundResult await() {
+                if (round == null) {
+                    return RoundResult.EMPTY;
+                }
+                round.await();
+                if (round.error != null) {
+                    throw round.error;
+                }
+                regionsServed.addAndGet(regions);
+                rounds.incrementAndGet();
+                List<Detection> merged = DetectionMerger.merge(round.candidates);
+                return new RoundResult(merged, regions, round.pre, round.inv, round.post, (System.nanoTime() - t0) / 1e6);
+            }
         }
 
         /** Regions detected for this camera since start. */

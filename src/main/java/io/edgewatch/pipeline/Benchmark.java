@@ -220,6 +220,71 @@ public final class Benchmark {
                 Double.NaN);
     }
 
+    /**
+     * Throughput of {@code run} on a file: capture thread, pipeline thread and the shared detector's worker, as the
+     * agent wires them, every frame analysed.
+     *
+     * @param frames        frames analysed after the warm-up frames
+     * @param runMsPerFrame wall time per analysed frame, ms
+     * @param rawInvokeMs   mean raw invoke time of the same interpreter, measured right after, ms
+     * @param ratio         rawInvokeMs / runMsPerFrame: 1 = the pipeline costs nothing beyond the invoke (target &gt;= 0.95)
+     */
+    public record Throughput(long frames, double runMsPerFrame, double rawInvokeMs, double ratio) {
+        /** One line: {@code run_ms_per_frame X raw_invoke_ms Y run_ratio Z}. */
+        public String line() {
+            return String.format(Locale.ROOT, "run_ms_per_frame %.3f raw_invoke_ms %.3f run_ratio %.3f (raw invoke / run ms per frame, %d frames; target >= 0.95)",
+                    runMsPerFrame, rawInvokeMs, ratio, frames);
+        }
+    }
+
+    /**
+     * Measures {@link Throughput} over the file (the first {@value #WARMUP_FRAMES} analysed frames are not timed).
+     *
+     * @param maxFrames frames to decode (0 = the whole file)
+     * @throws IllegalArgumentException when the file is missing or too short
+     */
+    public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
+                                           TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper)
+            throws InterruptedException {
+        if (!Files.isReadable(source)) {
+            throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
+        }
+        DiscardingSink sink = new DiscardingSink();
+        EventPublisher publisher = new EventPublisher(sink, mapper, "edgewatch", 1);
+        CaptureSettings cs = CaptureSettings.defaults("bench-run", source.toString());
+        LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
+        ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
+        try (DetectorService service = new DetectorService(manifest.id(), List.of(detector))) {
+            CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("bench-run"), maxFrames);
+            CameraPipeline pipeline = new CameraPipeline("bench-run", capture, slot, service.register("bench-run"), detection, ts,
+                    "bench-run", new TrackEventBuilder("bench", "bench-run", policy), publisher, 10, new SimpleMeterRegistry());
+            long[] startNs = {0};
+            long[] lastNs = {0};
+            long[] seen = {0};
+            pipeline.observe(ctx -> {
+                long now = System.nanoTime();
+                if (++seen[0] == WARMUP_FRAMES) {
+                    startNs[0] = now;
+                }
+                lastNs[0] = now;
+            });
+            capture.start();
+            Thread t = new Thread(pipeline, "pipeline-bench-run");
+            t.start();
+            t.join();
+            long timed = seen[0] - WARMUP_FRAMES;
+            if (timed <= 0) {
+                throw new IllegalArgumentException("video file " + source + " has " + seen[0] + " frames; the run pass needs more than " + WARMUP_FRAMES);
+            }
+            double perFrame = (lastNs[0] - startNs[0]) / 1e6 / timed;
+            DescriptiveStatistics raw = new DescriptiveStatistics();
+            for (int i = 0; i < Math.max(30, Math.min(timed, 300)); i++) {
+                raw.addValue(detector.model().invoke());
+            }
+            return new Throughput(timed, perFrame, raw.getMean(), raw.getMean() / perFrame);
+        }
+    }
+
     /** Resident set size of this process, MiB (from /proc/self/status; -1 elsewhere). */
     public static double rssMb() {
         try {

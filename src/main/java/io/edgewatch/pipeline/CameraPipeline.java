@@ -285,21 +285,62 @@ public final class CameraPipeline implements Runnable {
      */
     public StageTimes process(CapturedFrame frame) {
         FrameContext ctx = new FrameContext(frame);
-        double motionMs = 0;
-        double trackMs = 0;
-        double publishMs = 0;
-        double detectWallMs = 0;
+        early(ctx);
+        submit(ctx);
+        return complete(ctx);
+    }
+
+    /** The stages that need only the frame (motion): may run while the detector works on the previous frame. */
+    private void early(FrameContext ctx) {
         for (Stage s : stages()) {
+            if (s.early()) {
+                long t0 = System.nanoTime();
+                s.process(ctx);
+                ctx.motionMs += (System.nanoTime() - t0) / 1e6;
+            }
+        }
+    }
+
+    /** The stages up to the detector (regions, which need the tracks after the previous frame), then queues the regions. */
+    private void submit(FrameContext ctx) {
+        for (Stage s : stages()) {
+            if (s.early()) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            if (s instanceof Stages.Detect d) {
+                d.submit(ctx);
+                ctx.detectWallMs = -t0 / 1e6; // completed in complete()
+                return;
+            }
+            s.process(ctx);
+            ctx.motionMs += (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /** Waits for the detector, then runs the stages after it (track, faces, zones, events) and books the frame. */
+    private StageTimes complete(FrameContext ctx) {
+        boolean after = false;
+        for (Stage s : stages()) {
+            if (s instanceof Stages.Detect d) {
+                d.complete(ctx);
+                ctx.detectWallMs += System.nanoTime() / 1e6;
+                after = true;
+                continue;
+            }
+            if (!after) {
+                continue;
+            }
             long t0 = System.nanoTime();
             s.process(ctx);
             double ms = (System.nanoTime() - t0) / 1e6;
-            switch (s.name()) {
-                case "motion", "regions" -> motionMs += ms;
-                case "detect" -> detectWallMs = ms;
-                case "events" -> publishMs += ms;
-                default -> trackMs += ms;
+            if (s == eventStage) {
+                ctx.publishMs += ms;
+            } else {
+                ctx.trackMs += ms;
             }
         }
+        CapturedFrame frame = ctx.frame;
         java.util.function.Consumer<FrameContext> o = observer;
         if (o != null) {
             o.accept(ctx);
@@ -330,8 +371,8 @@ public final class CameraPipeline implements Runnable {
             motionFrames.incrementAndGet();
         }
         double ownMs = r.preprocessMs() + r.invokeMs() + r.postprocessMs();
-        StageTimes st = new StageTimes(motionMs, r.preprocessMs(), r.invokeMs(), r.postprocessMs(), trackMs, publishMs,
-                r.detections().size(), ctx.events.size(), r.regions(), Math.max(0, detectWallMs - ownMs));
+        StageTimes st = new StageTimes(ctx.motionMs, r.preprocessMs(), r.invokeMs(), r.postprocessMs(), ctx.trackMs, ctx.publishMs,
+                r.detections().size(), ctx.events.size(), r.regions(), Math.max(0, ctx.detectWallMs - ownMs));
         frameTimer.record((long) (st.totalMs() * 1e6), TimeUnit.NANOSECONDS);
         if (!ctx.events.isEmpty()) {
             long lag = System.currentTimeMillis() - frame.captureTimeMs();
@@ -358,23 +399,62 @@ public final class CameraPipeline implements Runnable {
         stationaryTracks = 0;
     }
 
+    /**
+     * The camera's loop: takes the newest frame, keeps those due, and overlaps the detector's work on one frame with
+     * taking and preparing (motion) the next; a frame is closed once its own stages are done.
+     */
     @Override
     public void run() {
         Window w = new Window(System.nanoTime());
+        FrameContext inFlight = null; // submitted to the detector, not yet completed
         try {
             while (!stopped) {
-                CapturedFrame f = slot.take(500);
+                if (inFlight != null && inFlight.pending.isDone()) { // publish as soon as the detector is done
+                    FrameContext done = inFlight;
+                    inFlight = null;
+                    try (CapturedFrame c = done.frame) {
+                        complete(done);
+                    }
+                    w.frames++;
+                }
+                // while a round is in flight, look for the next frame in short steps, so the round is completed as
+                // soon as it is done even when no frame follows soon (latency), and prepared meanwhile when one does
+                CapturedFrame f = slot.take(inFlight != null ? 1 : 500);
                 if (f != null) {
-                    try (f) {
-                        if (due(f)) {
-                            process(f);
-                            w.frames++;
+                    if (!due(f)) {
+                        f.close();
+                    } else {
+                        FrameContext next = new FrameContext(f);
+                        try {
+                            early(next);
+                            if (inFlight != null) {
+                                FrameContext done = inFlight;
+                                inFlight = null;
+                                try (CapturedFrame c = done.frame) {
+                                    complete(done);
+                                }
+                                w.frames++;
+                            }
+                            submit(next);
+                            inFlight = next;
+                        } catch (RuntimeException e) {
+                            if (next != inFlight) {
+                                next.frame.close();
+                            }
+                            throw e;
                         }
                     }
                 } else if (slot.finished()) {
                     break;
                 }
                 w = tick(w);
+            }
+            if (inFlight != null) {
+                FrameContext done = inFlight;
+                inFlight = null;
+                try (CapturedFrame c = done.frame) {
+                    complete(done);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -383,6 +463,16 @@ public final class CameraPipeline implements Runnable {
             LOG.errorf(e, "camera %s: pipeline failed: %s", cameraId, e.getMessage());
             capture.stop();
         } finally {
+            if (inFlight != null) { // failed or interrupted with a round queued: wait for it before the frame is released
+                try {
+                    if (inFlight.pending != null) {
+                        inFlight.pending.await();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debugf("camera %s: round in flight at stop: %s", cameraId, e.getMessage());
+                }
+                inFlight.frame.close();
+            }
             try {
                 flush(stopped ? "shutdown" : "stream-end");
             } catch (RuntimeException e) {

@@ -24,6 +24,8 @@ public final class FrameContext {
     public List<Region> regions = List.of();
     /** Whether this round looked at the whole frame. */
     public boolean fullFrame;
+    /** The regions queued on the detector, until they are awaited. */
+    public DetectorService.Client.Pending pending;
     /** What the detector returned for the regions. */
     public DetectorService.RoundResult round = DetectorService.RoundResult.EMPTY;
     /** Detections at or above their label's threshold. */
@@ -38,6 +40,12 @@ public final class FrameContext {
     public Set<String> zoneChanges = Set.of();
     /** Events published for the frame. */
     public List<TrackEvent> events = List.of();
+
+    /** Stage times so far, ms: motion and regions; tracking, zones and faces; events. */
+    double motionMs;
+    double trackMs;
+    double publishMs;
+    double detectWallMs;
 
     public FrameContext(CapturedFrame frame) {
         this.frame = frame;

@@ -10,6 +10,14 @@ public interface Stage extends AutoCloseable {
     String name();
 
     /**
+     * True when the stage needs only the frame itself (not the results of the previous frame): the pipeline may run it
+     * while the detector still works on the previous frame. Default false.
+     */
+    default boolean early() {
+        return false;
+    }
+
+    /**
      * Processes one analysed frame.
      *
      * @throws RuntimeException when the stage cannot go on; the pipeline reports it and restarts nothing itself

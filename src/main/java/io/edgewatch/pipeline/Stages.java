@@ -36,6 +36,11 @@ public final class Stages {
         }
 
         @Override
+        public boolean early() {
+            return true;
+        }
+
+        @Override
         public void process(FrameContext ctx) {
             ctx.motion = detector.detect(ctx.frame.image());
         }
@@ -120,7 +125,10 @@ public final class Stages {
         }
     }
 
-    /** The shared detector on the frame's regions; splits its output into confident and weak detections. */
+    /**
+     * The shared detector on the frame's regions; splits its output into confident and weak detections. In two halves
+     * for the pipeline loop: {@link #submit} queues the regions, {@link #complete} waits for them.
+     */
     public static final class Detect implements Stage {
         private final DetectorService.Client client;
         private final DetectionFilter filter;
@@ -137,7 +145,19 @@ public final class Stages {
 
         @Override
         public void process(FrameContext ctx) {
-            ctx.round = client.detect(ctx.frame.image(), ctx.regions);
+            submit(ctx);
+            complete(ctx);
+        }
+
+        /** Queues the frame's regions on the shared detector and returns at once. */
+        public void submit(FrameContext ctx) {
+            ctx.pending = client.submit(ctx.frame.image(), ctx.regions);
+        }
+
+        /** Waits for the regions queued by {@link #submit} and grades the detections. */
+        public void complete(FrameContext ctx) {
+            ctx.round = ctx.pending.await();
+            ctx.pending = null;
             List<Detection> confident = new ArrayList<>(ctx.round.detections().size());
             List<Detection> weak = new ArrayList<>();
             for (Detection d : ctx.round.detections()) {
