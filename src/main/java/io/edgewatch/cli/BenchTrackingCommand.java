@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @CommandLine.Command(name = "bench-tracking", mixinStandardHelpOptions = true,
         description = {"Run the pipeline over a video file, write the confirmed tracks in MOTChallenge format and, with --gt, score them.",
                 "Rows: frame,id,left,top,width,height,score,-1,-1,-1 (pixels, frames from 1), one per confirmed track per frame in which "
-                        + "it was matched to a detection; the box is the published (Kalman-filtered) one.",
+                        + "it was matched to a detection; the box is the one events publish (Kalman-filtered, clamped to the frame).",
                 "The MOT id is the numeric suffix of the track id; the mapping 'mot id N = track <full id>' is written to FILE.ids "
                         + "beside --mot-out (not to standard output).",
                 "With --gt the last line is 'mota X idf1 Y hota Z idsw N'. Progress goes to standard error."})
@@ -191,7 +191,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
             }
             return 0;
         } catch (MotFormatException e) {
-            System.err.println("edgewatch: malformed ground truth: " + e.getMessage());
+            System.err.println("edgewatch: " + e.getMessage()); // names the file and the line
             return 2;
         } catch (ModelException | IllegalArgumentException e) {
             System.err.println("edgewatch: " + e.getMessage());
@@ -272,7 +272,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     }
                     int id = seenIds.computeIfAbsent(t.id(), BenchTrackingCommand::motId);
                     ids.putIfAbsent(id, t.id());
-                    BoxNorm b = t.observedBox();
+                    BoxNorm b = t.observedBox().clamped(); // as the events publish it
                     rows.add(MotRow.result(frame, id, b.xMin() * w, b.yMin() * h, b.width() * w, b.height() * h, t.score()));
                 }
             });
