@@ -11,6 +11,6 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "edgewatch", mixinStandardHelpOptions = true, version = "edgewatch 0.1.0-SNAPSHOT",
         description = "On-device video analytics agent: detects and tracks objects, publishes metadata events over MQTT.",
         subcommands = {RunCommand.class, BenchCommand.class, DoctorCommand.class, ModelsCommand.class, FaceCommands.Enroll.class,
-                FaceCommands.Identify.class, FaceCommands.GalleryCommand.class, FaceBenchCommand.class, BenchCamerasCommand.class})
+                FaceCommands.Identify.class, FaceCommands.GalleryCommand.class, FaceBenchCommand.class, BenchCamerasCommand.class, BenchTrackingCommand.class})
 public class EdgewatchCommand {
 }
