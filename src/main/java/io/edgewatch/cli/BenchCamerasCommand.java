@@ -64,6 +64,10 @@ public class BenchCamerasCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--compare-s", defaultValue = "20", description = "Measured seconds of each --compare-gating run (default: ${DEFAULT-VALUE}).")
     int compareS;
 
+    @CommandLine.Option(names = "--compare-warmup-s", defaultValue = "15",
+            description = "Seconds before measuring each --compare-gating run, longer than stationary-after-s so a still person in the scene is stationary by then (default: ${DEFAULT-VALUE}).")
+    int compareWarmupS;
+
     private final Agent agent;
     private final MeterRegistry registry;
 
@@ -89,8 +93,9 @@ public class BenchCamerasCommand implements Callable<Integer> {
         if (cameras < 1 || cameras > 64) {
             throw new CommandLine.ParameterException(cl, "--cameras must be 1..64, was " + cameras);
         }
-        if (durationS < 1 || durationS > 3600 || warmupS < 0 || warmupS > 600 || compareS < 1 || compareS > 3600) {
-            throw new CommandLine.ParameterException(cl, "--duration-s and --compare-s must be 1..3600, --warmup-s 0..600");
+        if (durationS < 1 || durationS > 3600 || warmupS < 0 || warmupS > 600 || compareS < 1 || compareS > 3600
+                || compareWarmupS < 0 || compareWarmupS > 600) {
+            throw new CommandLine.ParameterException(cl, "--duration-s and --compare-s must be 1..3600, --warmup-s and --compare-warmup-s 0..600");
         }
         if (detectFps < 0 || detectFps > 120) {
             throw new CommandLine.ParameterException(cl, "--detect-fps must be 0..120, was " + detectFps);
@@ -124,10 +129,10 @@ public class BenchCamerasCommand implements Callable<Integer> {
                 if (staticScene != null) {
                     clip = Files.createTempFile("edgewatch-static-", ".avi");
                     clip.toFile().deleteOnExit();
-                    StaticSceneClip.write(staticScene, clip, 30, 10, 4);
+                    StaticSceneClip.write(staticScene, clip, compareWarmupS + compareS + 5, 10, 4);
                 }
-                RunFigures off = run(List.of(clip.toString()), "off", false, warmupS, compareS);
-                RunFigures on = run(List.of(clip.toString()), "on", true, warmupS, compareS);
+                RunFigures off = run(List.of(clip.toString()), "off", false, compareWarmupS, compareS);
+                RunFigures on = run(List.of(clip.toString()), "on", true, compareWarmupS, compareS);
                 System.out.printf(Locale.ROOT, "gating off: cpu_cores %.3f detection_fps %.2f%n", off.cpuCores(), off.detectionFpsMin());
                 System.out.printf(Locale.ROOT, "gating on:  cpu_cores %.3f detection_fps %.2f motion_fps %.2f%n", on.cpuCores(),
                         on.detectionFpsMin(), on.cameras().get(0).motionFps());
