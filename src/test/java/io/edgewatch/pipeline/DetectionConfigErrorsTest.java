@@ -182,4 +182,24 @@ class DetectionConfigErrorsTest {
             stopsNaming(launcher, "motion.masks.wall clock", "mask names must be 1..64 letters, digits, '-' or '_'");
         }
     }
+
+    /** A good mask on camera {@code front}, and a {@code --source} run that does not name it: it says the mask is not used. */
+    @QuarkusMainTest
+    @TestProfile(MaskOfAnotherCamera.Profile.class)
+    static class MaskOfAnotherCamera {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of(CAMERA + "source", TestPaths.vtest().toString(), CAMERA + "motion.masks.clock.polygon", "0.1,0.1, 0.5,0.1, 0.5,0.4");
+            }
+        }
+
+        @Test
+        void saysItDoesNotApply(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", TestPaths.vtest().toString(), "--max-frames", "5");
+            String out = r.getOutput() + "\n" + r.getErrorOutput();
+            assertThat(r.exitCode()).as("exit code; output:%n%s", out).isZero();
+            assertThat(out).contains("camera cam1 is not a configured camera (configured: front): no zones, lines or motion masks apply to --source");
+        }
+    }
 }
