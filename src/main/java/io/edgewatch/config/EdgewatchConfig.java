@@ -144,7 +144,7 @@ public interface EdgewatchConfig {
         double lightningThreshold();
 
         /** Motion masks by name ({@code ...motion.masks.<name>.polygon=x0,y0,...}, normalized): never motion. */
-        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "mask names must be 1..64 letters, digits, '-' or '_'") String, ZoneConfig> masks();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "mask names must be 1..64 letters, digits, '-' or '_'") String, MaskConfig> masks();
     }
 
     /** Region planning of one camera; see RegionPlanner in the detect package. */
@@ -174,6 +174,13 @@ public interface EdgewatchConfig {
     interface ZoneConfig {
         /** Vertices {@code x0,y0,x1,y1,...}, 3 to 64 points, normalized 0..1 (origin top-left). */
         @WithConverter(PolygonConverter.class)
+        NormalizedPoints polygon();
+    }
+
+    /** One motion mask of a camera. */
+    interface MaskConfig {
+        /** Vertices {@code x0,y0,x1,y1,...}, 3 to 64 points, normalized 0..1 (origin top-left): never motion inside. */
+        @WithConverter(MaskPolygonConverter.class)
         NormalizedPoints polygon();
     }
 

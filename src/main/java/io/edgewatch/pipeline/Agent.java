@@ -126,9 +126,10 @@ public class Agent {
                 }
                 detection.put(id, ds);
             }
-            boolean zonesElsewhere = configured.values().stream().anyMatch(c -> !c.zones().isEmpty() || !c.lines().isEmpty());
+            boolean zonesElsewhere = configured.values().stream()
+                    .anyMatch(c -> !c.zones().isEmpty() || !c.lines().isEmpty() || !c.motion().masks().isEmpty());
             if (!configured.containsKey(req.cameraId()) && zonesElsewhere) {
-                LOG.warnf("camera %s is not a configured camera (configured: %s): no zones or lines apply to --source;"
+                LOG.warnf("camera %s is not a configured camera (configured: %s): no zones, lines or motion masks apply to --source;"
                         + " give --camera with the id whose zones you want", req.cameraId(), String.join(", ", new java.util.TreeSet<>(configured.keySet())));
             }
         } else {

@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CameraPipeline implements Runnable {
     private static final Logger LOG = Logger.getLogger(CameraPipeline.class);
+    /** Decoded frames over which the source's rate is measured for the detect-fps check. */
+    private static final int RATE_SPAN_FRAMES = 50;
 
     private final String cameraId;
     private final CaptureWorker capture;
@@ -75,6 +77,8 @@ public final class CameraPipeline implements Runnable {
     private volatile String error;
     private volatile boolean stopped;
     private boolean rateWarned;
+    private long rateSeq = -1;
+    private long rateTimeMs;
     private int lastWidth;
     private int lastHeight;
     private long lastSeq;
@@ -275,7 +279,7 @@ public final class CameraPipeline implements Runnable {
      * released by the caller without further work.
      */
     public boolean due(CapturedFrame frame) {
-        return schedule.due(frame.captureTimeMs());
+        return schedule.due(frame.captureTimeMs(), frame.seq());
     }
 
     /**
@@ -421,6 +425,7 @@ public final class CameraPipeline implements Runnable {
                 // soon as it is done even when no frame follows soon (latency), and prepared meanwhile when one does
                 CapturedFrame f = slot.take(inFlight != null ? 1 : 500);
                 if (f != null) {
+                    checkSourceRate(f);
                     if (!due(f)) {
                         f.close();
                     } else {
@@ -515,15 +520,35 @@ public final class CameraPipeline implements Runnable {
         motionFps = (motionFrames.get() - w.motion0) / s;
         skippedFps = (schedule.skipped() - w.skipped0) / s;
         regionsPerFrame = w.frames == 0 ? 0 : (double) dr / w.frames;
-        if (!rateWarned && detection.detectFps() > 0 && capture.stats().framesReceived() > 50) {
-            double source = capture.stats().fps();
-            if (source > 0 && detection.detectFps() > source * 1.05) {
+        return new Window(now);
+    }
+
+    /**
+     * Logs once when detect-fps is above the source's frame rate (every frame is then analysed). The rate is measured
+     * over every {@value #RATE_SPAN_FRAMES} decoded frames on the frames' own clock, the one the schedule runs on
+     * (stream time of a file, decode time of a live source), from the frames' numbers, so frames dropped by the
+     * hand-off count; the capture's decode rate ({@link CaptureStats#fps()}) would be wrong for a file replayed
+     * unpaced, which is decoded as fast as the pipeline takes frames.
+     */
+    private void checkSourceRate(CapturedFrame f) {
+        if (rateWarned || detection.detectFps() <= 0) {
+            return;
+        }
+        long frames = f.seq() - rateSeq;
+        long ms = f.captureTimeMs() - rateTimeMs;
+        if (rateSeq >= 0 && frames > 0 && ms >= 0 && frames < RATE_SPAN_FRAMES) {
+            return;
+        }
+        if (rateSeq >= 0 && frames >= RATE_SPAN_FRAMES && ms > 0) {
+            double source = frames * 1000.0 / ms;
+            if (detection.detectFps() > source * 1.05) {
                 rateWarned = true;
                 LOG.infof("camera %s: detect-fps %.1f is above the source's %.1f fps: every frame is analysed", cameraId,
                         detection.detectFps(), source);
             }
         }
-        return new Window(now);
+        rateSeq = f.seq(); // a new span (also after a clock or numbering that went back)
+        rateTimeMs = f.captureTimeMs();
     }
 
     /** Stops capture and processing; open tracks are ended. */

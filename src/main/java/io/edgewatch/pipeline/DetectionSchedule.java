@@ -9,6 +9,7 @@ public final class DetectionSchedule {
     private final double intervalMs;
     private double nextDueMs = Double.NaN;
     private long skipped;
+    private long lastSeq = -1;
 
     /** @param intervalMs interval between rounds, ms; 0 = every frame */
     public DetectionSchedule(double intervalMs) {
@@ -20,9 +21,27 @@ public final class DetectionSchedule {
 
     /**
      * Whether the frame at {@code timeMs} is a detection round. A frame up to a quarter interval early counts as on
-     * time (frame clocks jitter); rounds whose time passed while no frame was taken are counted as skipped.
+     * time (frame clocks jitter); rounds whose time passed while no frame was taken are counted as skipped, as if a
+     * frame had been decoded for each of them ({@link #due(long, long)} knows better).
      */
     public boolean due(long timeMs) {
+        return due(timeMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * Whether decoded frame number {@code seq} at {@code timeMs} is a detection round. Of the rounds whose time passed
+     * since the previous frame taken, at most as many as there were frames decoded but not taken in between (dropped
+     * by the latest-frame-wins hand-off while the pipeline was busy) count as skipped: a detection rate above the
+     * source's frame rate leaves rounds without a frame, which were never possible and are not skipped (the rate then
+     * means every frame).
+     *
+     * @param seq the frame's number in decode order (consecutive frames differ by 1)
+     */
+    public boolean due(long timeMs, long seq) {
+        long missedFrames = seq == Long.MAX_VALUE ? Long.MAX_VALUE : lastSeq < 0 || seq <= lastSeq ? 0 : seq - lastSeq - 1;
+        if (seq != Long.MAX_VALUE) {
+            lastSeq = seq;
+        }
         if (intervalMs == 0) {
             return true;
         }
@@ -39,7 +58,7 @@ public final class DetectionSchedule {
         }
         long late = (long) Math.floor((timeMs - nextDueMs) / intervalMs + 0.25);
         if (late > 0) {
-            skipped += late;
+            skipped += Math.min(late, missedFrames);
         }
         nextDueMs += (Math.max(0, late) + 1) * intervalMs;
         return true;

@@ -72,7 +72,9 @@ public final class Settings {
             ms = new io.edgewatch.motion.MotionSettings(d.frameWidthPx(), m.threshold(), m.contourArea(), m.frameAlpha(),
                     m.lightningThreshold(), d.dilateIterations(), d.warmupFrames(), masks);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + "motion: " + e.getMessage(), e);
+            // MotionSettings names the setting in configuration spelling (threshold, lightning-threshold ...); masks
+            // were checked by MaskPolygonConverter when the configuration was read
+            throw new IllegalArgumentException(key + "motion." + e.getMessage(), e);
         }
         EdgewatchConfig.RegionsConfig r = c.regions();
         try {

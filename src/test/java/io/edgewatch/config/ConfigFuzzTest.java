@@ -82,6 +82,28 @@ class ConfigFuzzTest {
             "edgewatch.cameras.front.zone-anchor|feet",
             "edgewatch.cameras.front.zone-inertia-frames|0",
             "edgewatch.cameras.front.zones.door.polgon|0.1,0.1,0.5,0.5,0.9,0.9",
+            // detection rate, motion, masks, regions, stationary (issue 9)
+            "edgewatch.cameras.front.detect-fps|-1",
+            "edgewatch.cameras.front.detect-fps|121",
+            "edgewatch.cameras.front.detect-fps|NaN",
+            "edgewatch.cameras.front.detect-fps|fast",
+            "edgewatch.cameras.front.motion.enabled|yes",
+            "edgewatch.cameras.front.motion.threshold|0",
+            "edgewatch.cameras.front.motion.threshold|255",
+            "edgewatch.cameras.front.motion.contour-area|-1",
+            "edgewatch.cameras.front.motion.frame-alpha|0",
+            "edgewatch.cameras.front.motion.lightning-threshold|1.5",
+            "edgewatch.cameras.front.motion.masks.clock.polygon|0.1,0.1,0.5,0.5",
+            "edgewatch.cameras.front.motion.masks.clock.polygon|0.1,0.1,0.5,0.1,1.5,0.4",
+            "edgewatch.cameras.front.motion.masks.clock.polygon|0.1,0.1,0.5,0.5,0.9,0.9",
+            "edgewatch.cameras.front.motion.masks.clock.polgon|0.1,0.1,0.5,0.1,0.5,0.4",
+            "edgewatch.cameras.front.regions.max-regions|0",
+            "edgewatch.cameras.front.regions.max-regions|33",
+            "edgewatch.cameras.front.regions.max-downscale|0.5",
+            "edgewatch.cameras.front.regions.padding|3",
+            "edgewatch.cameras.front.regions.full-frame-interval-s|0",
+            "edgewatch.cameras.front.stationary-after-s|-1",
+            "edgewatch.cameras.front.stationary-interval-s|0",
             // unknown keys
             "edgewatch.spool.max-size|10",
             "edgewatch.capture.stall-timout-ms|100",
@@ -135,7 +157,9 @@ class ConfigFuzzTest {
     void randomValuesNeverCrash() {
         String[] keys = {"edgewatch.spool.max-bytes", "edgewatch.spool.max-age-s", "edgewatch.spool.fsync", "edgewatch.spool.inflight-window",
                 "edgewatch.spool.reconnect-min-ms", "edgewatch.capture.stall-timeout-ms", "edgewatch.capture.reconnect-min-ms",
-                "edgewatch.mqtt.keep-alive-s", "edgewatch.tracker.min-hits"};
+                "edgewatch.mqtt.keep-alive-s", "edgewatch.tracker.min-hits", "edgewatch.cameras.front.detect-fps",
+                "edgewatch.cameras.front.motion.threshold", "edgewatch.cameras.front.regions.max-downscale",
+                "edgewatch.cameras.front.motion.masks.m.polygon"};
         String[] values = {"", " ", "0", "-1", "1e309", "NaN", "9223372036854775808", "0x10", "true", "\u0000", "ü", "1,2", "${nope}"};
         java.util.Random r = new java.util.Random(42);
         int errors = 0;

@@ -59,4 +59,25 @@ class DetectionScheduleTest {
         assertThat(s.due(100)).isFalse();
         assertThat(s.due(200)).isTrue();
     }
+
+    @Test
+    void aRateAboveTheSourcesTakesEveryFrameAndSkipsNothing() {
+        DetectionSchedule s = new DetectionSchedule(1000.0 / 30); // detect-fps 30 on a 10 fps source
+        for (int i = 0; i < 50; i++) {
+            assertThat(s.due(i * 100L, i)).as("frame %d", i).isTrue();
+        }
+        assertThat(s.skipped()).as("no round was possible between two frames").isZero();
+    }
+
+    @Test
+    void onlyRoundsThatHadAFrameCountAsSkipped() {
+        DetectionSchedule s = new DetectionSchedule(1000.0 / 30);
+        assertThat(s.due(0, 0)).isTrue();
+        assertThat(s.due(300, 3)).isTrue(); // frames 1 and 2 were dropped while busy: two rounds lost, not eight
+        assertThat(s.skipped()).isEqualTo(2);
+        DetectionSchedule five = new DetectionSchedule(200);
+        assertThat(five.due(0, 0)).isTrue();
+        assertThat(five.due(900, 9)).isTrue(); // as without frame numbers: the rounds of 200, 400 and 600 were skipped
+        assertThat(five.skipped()).isEqualTo(3);
+    }
 }
