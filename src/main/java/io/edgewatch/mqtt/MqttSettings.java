@@ -26,6 +26,8 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
             throw new IllegalArgumentException("MQTT broker URL '" + url + "' must start with tcp://, ssl://, ws:// or wss://"
                     + " (e.g. tcp://localhost:1883)");
         }
+        io.edgewatch.util.Redaction.rememberUrl(url);
+        password.ifPresent(io.edgewatch.util.Redaction::rememberSecret);
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("edgewatch.mqtt.qos must be 0, 1 or 2, was " + qos);
         }
@@ -43,6 +45,7 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         if (passwordFile.isPresent()) {
             try {
                 pw = java.nio.file.Files.readString(passwordFile.get()).strip();
+                io.edgewatch.util.Redaction.rememberSecret(pw);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("edgewatch.mqtt.password-file " + passwordFile.get() + " cannot be read: " + e.getMessage(), e);
             }
@@ -57,6 +60,6 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
 
     /** The URL without credentials, for logs. */
     public String redactedUrl() {
-        return url.replaceAll("(?<=://)[^/@]+@", "***@");
+        return io.edgewatch.util.Redaction.url(url);
     }
 }
