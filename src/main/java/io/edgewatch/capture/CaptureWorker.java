@@ -173,7 +173,7 @@ public final class CaptureWorker implements Runnable {
                             + (kind == SourceKind.V4L2 && !java.nio.file.Files.exists(java.nio.file.Path.of(settings.source()))
                             ? "device " + settings.source() + " does not exist (camera unplugged, or DeviceAllow/--device missing)"
                             : abortReason != null ? abortReason
-                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : e.getMessage());
+                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : FfmpegLog.explain(e.getMessage()));
                     msg = Redaction.text(msg); // FFmpeg's message repeats the URL it opened, with its user info
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);

@@ -165,7 +165,7 @@ public final class Doctor {
             return String.format(Locale.ROOT, "%s: one frame read, %dx%d, %s, %.1f fps declared", Redaction.url(cam.source()), w, h,
                     r.codec(), r.frameRate());
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException(io.edgewatch.capture.FfmpegLog.explain(e.getMessage()), e);
         }
     }
 

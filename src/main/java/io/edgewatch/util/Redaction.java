@@ -114,6 +114,55 @@ public final class Redaction {
     }
 
     /**
+     * The URL with its user info percent-encoded where it has to be, so that a URL parser (FFmpeg's, Java's
+     * {@link java.net.URI}) finds the right host: user and password are split at the first {@code :}; every character
+     * other than letters, digits and {@code -._~!$&'()*+,;=} is encoded, except a {@code %} that already starts an
+     * escape ({@code %40}). A URL without user info, or a string that is no URL, is returned unchanged. FFmpeg decodes
+     * the escapes before it authenticates.
+     */
+    public static String withEncodedUserInfo(String url) {
+        if (url == null) {
+            return null;
+        }
+        Matcher m = SCHEME.matcher(url);
+        if (!m.lookingAt()) {
+            return url;
+        }
+        int start = m.end();
+        int end = start;
+        while (end < url.length() && !Character.isWhitespace(url.charAt(end))) {
+            end++;
+        }
+        int at = userInfoEnd(url, start, end);
+        if (at < 0) {
+            return url;
+        }
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        String encoded = colon < 0 ? encode(userInfo) : encode(userInfo.substring(0, colon)) + ":" + encode(userInfo.substring(colon + 1));
+        return url.substring(0, start) + encoded + url.substring(at);
+    }
+
+    private static String encode(String part) {
+        StringBuilder b = new StringBuilder(part.length() + 8);
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xff;
+            boolean escape = c == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) && hex(bytes[i + 2]);
+            if (escape || (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=".indexOf(c) >= 0))) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean hex(byte c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /**
      * Remembers the user info of a configured URL (whole, and its password part, raw and percent-decoded), so
      * that it is redacted wherever it appears later. Strings without user info are ignored.
      */
@@ -135,6 +184,10 @@ public final class Redaction {
         int colon = userInfo.indexOf(':');
         if (colon >= 0) {
             rememberSecret(userInfo.substring(colon + 1));
+        }
+        String encoded = withEncodedUserInfo(url);
+        if (!encoded.equals(url)) {
+            rememberUrl(encoded); // the form FFmpeg is given
         }
     }
 

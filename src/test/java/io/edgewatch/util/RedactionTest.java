@@ -34,6 +34,17 @@ class RedactionTest {
     }
 
     @Test
+    void userInfoEncodedForParsers() {
+        assertThat(Redaction.withEncodedUserInfo("rtsp://admin:R1ght@pa/ss:Q7@127.0.0.1:554/stream"))
+                .isEqualTo("rtsp://admin:R1ght%40pa%2Fss%3AQ7@127.0.0.1:554/stream");
+        assertThat(Redaction.withEncodedUserInfo("rtsp://admin:Pa%40ss%25@h/s")).isEqualTo("rtsp://admin:Pa%40ss%25@h/s"); // escapes kept
+        assertThat(Redaction.withEncodedUserInfo("rtsp://u:50%off@h/s")).isEqualTo("rtsp://u:50%25off@h/s");
+        assertThat(Redaction.withEncodedUserInfo("rtsp://h:554/s")).isEqualTo("rtsp://h:554/s");
+        assertThat(java.net.URI.create(Redaction.withEncodedUserInfo("rtsp://a:b@c/d?e#f@10.0.0.9:8554/x")).getHost()).isEqualTo("10.0.0.9");
+        assertThat(Redaction.withEncodedUserInfo("/dev/video0")).isEqualTo("/dev/video0");
+    }
+
+    @Test
     void everyUrlInAMessage() {
         String msg = "relay rtsp://a:b@cam1:554/x -> rtsp://c:d@127.0.0.1:40000/x, broker tcp://u:p@broker:1883 and http://plain/host@path";
         assertThat(Redaction.text(msg)).isEqualTo(
