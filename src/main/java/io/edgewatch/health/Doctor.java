@@ -175,7 +175,9 @@ public final class Doctor {
             return new CheckResult("broker", CheckStatus.WARN, "edgewatch.mqtt.url is not set: events go to standard output only", ms(t0));
         }
         MqttProbe.Outcome o = MqttProbe.probe(plan.mqtt().get(), plan.brokerTimeoutS());
-        return new CheckResult("broker", o.connected() ? CheckStatus.OK : CheckStatus.FAIL, o.message(), ms(t0));
+        java.util.Optional<String> clear = plan.mqtt().get().clearTextCredentialsWarning();
+        CheckStatus status = !o.connected() ? CheckStatus.FAIL : clear.isPresent() ? CheckStatus.WARN : CheckStatus.OK;
+        return new CheckResult("broker", status, o.message() + clear.map(w -> "; " + w).orElse(""), ms(t0));
     }
 
     static CheckResult checkStateDir(Path dir, long minFreeMb) {

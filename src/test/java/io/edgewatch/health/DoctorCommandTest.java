@@ -98,8 +98,9 @@ class DoctorCommandTest {
         assertThat(result.exitCode()).as(result.getOutput()).isZero();
         String out = result.getOutput();
         assertThat(out).contains("edgewatch doctor, device gate-01", "[OK  ] model ssd-mobilenet-v2-coco", "[OK  ] camera front",
-                "768x576", "[OK  ] broker", "as gate-01 with password",
-                "[OK  ] http access", "details and metrics need Authorization: Bearer", "PASSED: 6 checks, 0 failed, 0 warnings");
+                "768x576", "[WARN] broker", "as gate-01 with password",
+                "is not encrypted: edgewatch.mqtt.username, edgewatch.mqtt.password-file cross the network in clear text",
+                "[OK  ] http access", "details and metrics need Authorization: Bearer", "PASSED: 6 checks, 0 failed, 1 warnings");
     }
 
     @Test

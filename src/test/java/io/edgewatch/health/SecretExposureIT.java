@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged agent (a child process, so its whole standard error is read: Java logs and FFmpeg's own native
  * messages) against two real RTSP servers (GStreamer): one that refuses the path and one that demands basic
- * authentication and refuses a wrong password. Neither password appears in the log or in any health answer;
+ * authentication and refuses a wrong password, and a Mosquitto that takes a password over plain TCP (a start-up
+ * warning names the keys). No password appears in the log or in any health answer;
  * without the access token the management interface names no camera and no error, with it every detail is there.
  */
 class SecretExposureIT {
@@ -32,6 +33,8 @@ class SecretExposureIT {
     /** Written raw in the camera URL, not percent-encoded: '@', '/' and ':' inside the password. */
     private static final String RIGHT_PW = "R1ght@pa/ss:Q7";
     private static final String WRONG_PW = "Wr0ng%40p%3Ass";
+    /** The broker's password, given as edgewatch.mqtt.password over tcp:// (a warning names the keys). */
+    private static final String MQTT_PW = "Mq77-s3cret-pw";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,7 +45,13 @@ class SecretExposureIT {
         Files.writeString(token, "t0ken-" + Long.toHexString(System.nanoTime()) + "-abcdef\n");
         String tok = Files.readString(token).strip();
         Path err = dir.resolve("agent.err");
-        try (RtspServer open = RtspServer.start(TestPaths.vtest());
+        Path passwd = dir.resolve("passwd");
+        assertThat(new ProcessBuilder("mosquitto_passwd", "-b", "-c", passwd.toString(), "gate-01", MQTT_PW).start().waitFor()).isZero();
+        // the broker drops root privileges to user 'mosquitto', which must be able to read the password file
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(passwd, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (Mosquitto broker = Mosquitto.start("listener ${port} 127.0.0.1\nallow_anonymous false\npassword_file " + passwd + "\n");
+             RtspServer open = RtspServer.start(TestPaths.vtest());
              RtspServer locked = RtspServer.start(TestPaths.vtest(), "--user", "admin", "--password", RIGHT_PW)) {
             int httpPort = Mosquitto.freePort();
             int mgmtPort = Mosquitto.freePort();
@@ -51,6 +60,8 @@ class SecretExposureIT {
                     "-Dquarkus.http.port=" + httpPort, "-Dquarkus.management.port=" + mgmtPort,
                     "-Dedgewatch.http.token-file=" + token, "-Dedgewatch.device-id=secrets-it",
                     "-Dedgewatch.capture.reconnect-max-ms=2000",
+                    "-Dedgewatch.mqtt.url=" + broker.url(), "-Dedgewatch.mqtt.username=gate-01", "-Dedgewatch.mqtt.password=" + MQTT_PW,
+                    "-Dedgewatch.spool.dir=" + dir.resolve("spool"),
                     "-Dedgewatch.cameras.wrongpath.source=rtsp://admin:" + PATH_PW + "@127.0.0.1:" + open.port() + "/wrongpath",
                     "-Dedgewatch.cameras.badauth.source=rtsp://admin:" + WRONG_PW + "@127.0.0.1:" + locked.port() + "/stream",
                     "-Dedgewatch.cameras.good.source=rtsp://admin:" + RIGHT_PW + "@127.0.0.1:" + locked.port() + "/stream",
@@ -78,6 +89,7 @@ class SecretExposureIT {
                 String details = ready.toString();
                 System.out.println("health/ready with the token: " + details);
                 assertThat(check(ready, "camera-good").path("status").asText()).as(details).isEqualTo("UP");
+                assertThat(check(ready, "broker").path("status").asText()).as(details).isEqualTo("UP"); // the password worked
                 String wrongpath = check(ready, "camera-wrongpath").at("/data/lastError").asText();
                 String badauth = check(ready, "camera-badauth").at("/data/lastError").asText();
                 assertThat(wrongpath).as(details).contains("cannot read rtsp://***@127.0.0.1:" + open.port() + "/wrongpath")
@@ -123,13 +135,15 @@ class SecretExposureIT {
             assertThat(log).contains("camera wrongpath: cannot read rtsp://***@127.0.0.1:" + open.port() + "/wrongpath")
                     .contains("camera badauth: cannot read rtsp://***@127.0.0.1:" + locked.port() + "/stream")
                     .contains("camera good: opened rtsp://***@127.0.0.1:" + locked.port() + "/stream")
-                    .contains("camera wrongpath: FFmpeg rtsp: method DESCRIBE failed: 404 Not Found");
+                    .contains("camera wrongpath: FFmpeg rtsp: method DESCRIBE failed: 404 Not Found")
+                    .contains("edgewatch.mqtt.url " + broker.url() + " is not encrypted: edgewatch.mqtt.username, edgewatch.mqtt.password"
+                            + " cross the network in clear text");
             assertNoSecret(log);
         }
     }
 
     private static void assertNoSecret(String text) {
-        for (String s : List.of(PATH_PW, "Pa@ss", "Pa%40ss", RIGHT_PW, "R1ght", WRONG_PW, "Wr0ng", "admin:")) {
+        for (String s : List.of(PATH_PW, "Pa@ss", "Pa%40ss", RIGHT_PW, "R1ght", WRONG_PW, "Wr0ng", "admin:", MQTT_PW)) {
             assertThat(text).as("secret " + s).doesNotContain(s);
         }
     }
