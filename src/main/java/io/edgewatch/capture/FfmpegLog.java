@@ -9,14 +9,20 @@ import org.jboss.logging.Logger;
 /**
  * FFmpeg's own messages (errors and worse) through the application log instead of raw standard error: redacted of
  * credentials ({@link Redaction}), prefixed with the camera of the capture thread that produced them, and kept per
- * thread (the first since the open began) so that a failed open can say why ({@code method DESCRIBE failed: 404 Not Found}) instead of JavaCV's
+ * thread (the first of the last burst, at most 30 s old) so that a failed open or read can say why ({@code method DESCRIBE failed: 404 Not Found}) instead of JavaCV's
  * generic "Could not open input".
  */
 public final class FfmpegLog extends LogCallback {
     private static final Logger LOG = Logger.getLogger("io.edgewatch.capture.ffmpeg");
     /** Kept in a static field: FFmpeg calls it for the life of the process. */
     private static final FfmpegLog INSTANCE = new FfmpegLog();
-    private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
+    /** A burst of errors (an open and JavaCV's retry of it) is this close together, ms. */
+    private static final long BURST_MS = 5_000;
+    /** An error older than this says nothing about a failure now, ms. */
+    private static final long RELEVANT_MS = 30_000;
+    private static final ThreadLocal<Entry> FIRST_ERROR = new ThreadLocal<>();
+
+    private record Entry(String text, long atMs) { }
 
     private FfmpegLog() {
     }
@@ -43,8 +49,10 @@ public final class FfmpegLog extends LogCallback {
             String thread = Thread.currentThread().getName();
             String who = thread.startsWith("capture-") ? "camera " + thread.substring("capture-".length()) + ": "
                     : thread.startsWith("doctor-") ? "camera " + thread.substring("doctor-".length()) + ": " : "";
-            if (LAST_ERROR.get() == null) {
-                LAST_ERROR.set(text); // the first error of an open is the cause; JavaCV's retry of the open adds others
+            long now = System.currentTimeMillis();
+            Entry first = FIRST_ERROR.get();
+            if (first == null || now - first.atMs() > BURST_MS) {
+                FIRST_ERROR.set(new Entry(text, now)); // the first error of a burst is the cause; JavaCV's retry of an open adds others
             }
             LOG.warnf("%sFFmpeg %s", who, text);
         } catch (RuntimeException e) {
@@ -54,11 +62,12 @@ public final class FfmpegLog extends LogCallback {
 
     /**
      * A JavaCV exception message for people: without the hints meant for developers, with FFmpeg's first error of
-     * this thread's open appended (and cleared), redacted of credentials.
+     * this thread's last burst of errors appended (and cleared) when it is recent, redacted of credentials.
      */
     public static String explain(String javacvMessage) {
-        String first = LAST_ERROR.get();
-        LAST_ERROR.remove();
+        Entry e = FIRST_ERROR.get();
+        FIRST_ERROR.remove();
+        String first = e != null && System.currentTimeMillis() - e.atMs() <= RELEVANT_MS ? e.text() : null;
         String m = javacvMessage == null ? "" : javacvMessage.replace(" (Has setFormat() been called?)", "")
                 .replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "");
         return Redaction.text(first == null || m.contains(first) ? m : m + " (FFmpeg: " + first + ")");
@@ -66,6 +75,6 @@ public final class FfmpegLog extends LogCallback {
 
     /** Forgets this thread's last FFmpeg error (before a new open). */
     static void clear() {
-        LAST_ERROR.remove();
+        FIRST_ERROR.remove();
     }
 }

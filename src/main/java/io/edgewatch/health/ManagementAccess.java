@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -38,20 +39,36 @@ public class ManagementAccess {
     private final SmallRyeHealthReporter reporter;
     private volatile byte[] tokenHash;
 
-    public ManagementAccess(HttpConfig config, SmallRyeHealthReporter reporter) {
+    private final boolean serving;
+
+    /**
+     * @param serving {@code quarkus.management.host-enabled}: false for the commands other than {@code run}
+     *                ({@code cli.Main}), which serve nothing and must not fail on a bad token file ({@code doctor}
+     *                reports it)
+     */
+    public ManagementAccess(HttpConfig config, SmallRyeHealthReporter reporter,
+                            @ConfigProperty(name = "quarkus.management.host-enabled", defaultValue = "true") boolean serving) {
         this.config = config;
         this.reporter = reporter;
+        this.serving = serving;
     }
 
-    /** Installs the filter on the management router; reads the token file once. */
+    /**
+     * Installs the filter on the management router; reads the token file once.
+     *
+     * @throws IllegalArgumentException naming the key and file when the token file is unusable (start-up fails)
+     */
     void install(@Observes ManagementInterface management) {
+        management.router().route().order(Integer.MIN_VALUE + 1).handler(this::filter);
+        if (!serving) {
+            return; // nothing listens: every request would be refused anyway (tokenHash stays null)
+        }
         Optional<String> token = readToken(config.tokenFile());
         tokenHash = token.map(ManagementAccess::sha256).orElse(null);
         if (token.isEmpty()) {
             LOG.warn("edgewatch.http.token-file is not set: health answers only UP/DOWN and metrics are refused to every caller;"
                     + " create a token file and set the key to read details (README \"Security\")");
         }
-        management.router().route().order(Integer.MIN_VALUE + 1).handler(this::filter);
     }
 
     /**
