@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <em>last</em> {@code @} of the URL that is followed by a host (name, IPv4 or {@code [IPv6]}, optional port) and
  * then the end of the URL, so passwords containing {@code @}, {@code /}, {@code :}, {@code %} or {@code ?} are
  * removed whole, encoded or not (a path or query holding an {@code @} is redacted along with the user info: too much
- * rather than too little). A URL ends at white space.
+ * rather than too little). A URL ends at white space. The values of query parameters that carry credentials
+ * ({@code password}, {@code token}, {@code key}, {@code secret}, {@code sig}, ...) are redacted too.
  * <p>
  * Because a library may repeat a password without its URL (decoded, or after a space that ends the URL), the
  * secrets of configured URLs and passwords are also remembered ({@link #rememberUrl(String)},
@@ -33,6 +34,9 @@ public final class Redaction {
     private static final Pattern SCHEME = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}://");
     /** A host and optional port, then the end of the URL or a character that cannot be part of a host. */
     private static final Pattern HOST = Pattern.compile("(?:\\[[0-9A-Fa-f:.%a-zA-Z]+]|[A-Za-z0-9._~-]+)(?::[0-9]{0,5})?(?=$|[/?#\\s\"'<>(),;\\\\\\]`])");
+    /** A query parameter that carries a credential ({@code ?token=...}, {@code &password=...}): its value is redacted. */
+    private static final Pattern SECRET_PARAM = Pattern.compile(
+            "(?i)([?&;](?:password|passwd|pwd|pass|token|access_token|auth|authorization|api[_-]?key|key|secret|sig|signature|credentials?)=)([^&#;\\s\"'<>]+)");
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static volatile List<String> sorted = List.of();
 
@@ -56,6 +60,9 @@ public final class Redaction {
             return message;
         }
         String out = stripUserInfo(message);
+        if (out.indexOf('=') >= 0) {
+            out = SECRET_PARAM.matcher(out).replaceAll("$1" + MASK);
+        }
         for (String s : sorted) {
             if (out.contains(s)) {
                 out = out.replace(s, MASK);
@@ -173,6 +180,10 @@ public final class Redaction {
         Matcher m = SCHEME.matcher(url);
         if (!m.lookingAt()) {
             return;
+        }
+        Matcher q = SECRET_PARAM.matcher(url);
+        while (q.find()) {
+            rememberSecret(q.group(2));
         }
         int start = m.end();
         int at = userInfoEnd(url, start, url.length());

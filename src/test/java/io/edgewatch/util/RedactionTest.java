@@ -34,6 +34,17 @@ class RedactionTest {
     }
 
     @Test
+    void credentialsInTheQuery() {
+        assertThat(Redaction.url("http://cam.local/cgi-bin/snapshot.cgi?user=admin&password=Zq9-secret&chn=1"))
+                .isEqualTo("http://cam.local/cgi-bin/snapshot.cgi?user=admin&password=***&chn=1");
+        assertThat(Redaction.text("open \"rtsp://10.0.0.5/live?Token=abcDEF123;x=1\" failed"))
+                .isEqualTo("open \"rtsp://10.0.0.5/live?Token=***;x=1\" failed");
+        Redaction.rememberUrl("https://cam/s?api_key=K3y-value-77");
+        assertThat(Redaction.text("401 for key K3y-value-77")).isEqualTo("401 for key ***");
+        assertThat(Redaction.url("rtsp://10.0.0.5/live?channel=1&subtype=0")).isEqualTo("rtsp://10.0.0.5/live?channel=1&subtype=0");
+    }
+
+    @Test
     void userInfoEncodedForParsers() {
         assertThat(Redaction.withEncodedUserInfo("rtsp://admin:R1ght@pa/ss:Q7@127.0.0.1:554/stream"))
                 .isEqualTo("rtsp://admin:R1ght%40pa%2Fss%3AQ7@127.0.0.1:554/stream");
