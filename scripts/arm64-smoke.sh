@@ -106,7 +106,7 @@ sleep 0.5
 echo "arm64-smoke: running the agent under qemu-aarch64-static on $frames frames of vtest.avi (time-out ${run_timeout} s)"
 t_start=$(now)
 timeout "$run_timeout" qemu-aarch64-static "$java_arm64" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
-    -Dquarkus.http.port=0 -Dedgewatch.detector.threads=2 -Dedgewatch.spool.dir="$run_dir/spool" \
+    -Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dedgewatch.detector.threads=2 -Dedgewatch.spool.dir="$run_dir/spool" \
     -jar "$build_dir/quarkus-app/quarkus-run.jar" run --source media-cache/vtest.avi --camera cam1 --max-frames "$frames" \
     --mqtt-url "tcp://127.0.0.1:$port" > "$run_dir/agent.out" 2> "$run_dir/agent.err" &
 agent=$!

@@ -17,19 +17,19 @@ run_dir="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$run_dir"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port); http=$(free_port)
+port=$(free_port); http=$(free_port); mgmt=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$run_dir/m.conf"
 /usr/sbin/mosquitto -c "$run_dir/m.conf" >/dev/null 2>&1 & pids+=($!)
 sleep 0.5
 mosquitto_sub -h 127.0.0.1 -p "$port" -t 'edgewatch/+/+/events' -F '%U' > "$run_dir/events" & pids+=($!)
 sleep 0.3
 t0=$(date +%s.%N)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dquarkus.http.port="$http" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dquarkus.http.port="$http" -Dquarkus.management.port="$mgmt" \
   -Dedgewatch.cameras.cam1.source="$clip" -Dedgewatch.cameras.cam1.replay-speed=1 \
   -jar "$app/quarkus-run.jar" run --mqtt-url "tcp://127.0.0.1:$port" > /dev/null 2> "$run_dir/agent.err" &
 agent=$!; pids+=($agent)
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
-until curl -fs -o /dev/null "http://127.0.0.1:$http/q/health/live"; do sleep 0.2; kill -0 $agent 2>/dev/null || { cat "$run_dir/agent.err" >&2; exit 1; }; done
+until curl -fs -o /dev/null "http://127.0.0.1:$mgmt/q/health/live"; do sleep 0.2; kill -0 $agent 2>/dev/null || { cat "$run_dir/agent.err" >&2; exit 1; }; done
 t_ready=$(date +%s.%N); rss_start=$(rss $agent)
 : > "$run_dir/rss"
 while kill -0 $agent 2>/dev/null; do rss $agent >> "$run_dir/rss"; sleep 1; done

@@ -7,7 +7,11 @@ in real time, looping is not done: at the end of the file the session ends and c
 Signals: SIGUSR1 freezes every running session (the RTSP connection stays up but no RTP packet is sent: a stall);
 SIGUSR2 unfreezes; SIGTERM stops. Prints "ready <port>" on standard output once listening.
 
+With --user NAME --password PW the server demands RTSP basic authentication (GstRTSPAuth): other credentials get
+401 Unauthorized.
+
 Usage: rtsp-test-server.py --port 8554 --file media-cache/vtest.avi [--codec h264|h265] [--gray] [--size WxH]
+       [--user NAME --password PW]
 """
 import argparse
 import signal
@@ -25,6 +29,8 @@ ap.add_argument("--file", required=True)
 ap.add_argument("--codec", choices=["h264", "h265"], default="h264")
 ap.add_argument("--gray", action="store_true")
 ap.add_argument("--size", default="")
+ap.add_argument("--user", default="")
+ap.add_argument("--password", default="")
 args = ap.parse_args()
 
 Gst.init(None)
@@ -48,6 +54,16 @@ factory = GstRtspServer.RTSPMediaFactory()
 factory.set_launch(launch)
 factory.set_shared(False)
 server.get_mount_points().add_factory("/stream", factory)
+if args.user:
+    auth = GstRtspServer.RTSPAuth()
+    token = GstRtspServer.RTSPToken()
+    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "viewer")
+    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+    server.set_auth(auth)
+    perms = GstRtspServer.RTSPPermissions()
+    perms.add_permission_for_role("viewer", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
+    perms.add_permission_for_role("viewer", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
+    factory.set_permissions(perms)
 valves = []
 
 

@@ -18,8 +18,14 @@ systemd/install.sh --root "$root" >/dev/null
 unit="$root/etc/systemd/system/edgewatch.service"
 [[ -x "$root/opt/edgewatch/bin/edgewatch" && -f "$root/opt/edgewatch/quarkus-app/quarkus-run.jar" && -f "$root/etc/edgewatch/application.properties" ]] \
   || { echo "check.sh: install.sh did not produce the expected layout" >&2; exit 1; }
-[[ "$(stat -c %a "$root/etc/edgewatch/credentials")" == 700 && "$(stat -c %a "$root/etc/edgewatch/credentials/gallery-key")" == 600 ]] \
-  || { echo "check.sh: credentials folder or gallery key has wrong permissions" >&2; exit 1; }
+[[ "$(stat -c %a "$root/etc/edgewatch/credentials")" == 700 && "$(stat -c %a "$root/etc/edgewatch/credentials/gallery-key")" == 600
+   && "$(stat -c %a "$root/etc/edgewatch/credentials/http-token")" == 600 ]] \
+  || { echo "check.sh: credentials folder, gallery key or HTTP token has wrong permissions" >&2; exit 1; }
+# the token is created once: a second install keeps it
+token="$(cat "$root/etc/edgewatch/credentials/http-token")"
+[[ "$token" =~ ^[0-9a-f]{64}$ ]] || { echo "check.sh: HTTP token is not 64 hex digits" >&2; exit 1; }
+systemd/install.sh --root "$root" >/dev/null
+[[ "$(cat "$root/etc/edgewatch/credentials/http-token")" == "$token" ]] || { echo "check.sh: install.sh replaced the HTTP token" >&2; exit 1; }
 
 mkdir -p "$tmp/verify"
 sed "s#/opt/edgewatch#$root/opt/edgewatch#g" "$unit" > "$tmp/verify/edgewatch.service"
@@ -31,9 +37,10 @@ sec="$(systemd-analyze security --offline=true --threshold=20 --no-pager "$unit"
 echo "$sec" | grep 'Overall exposure level'
 
 state="$tmp/state"; mkdir -p "$state"
-JAVA_OPTS="-Dquarkus.http.port=0 -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json -Dedgewatch.cameras.cam1.source=$src/media-cache/vtest.avi -Dedgewatch.doctor.state-dirs=$state -Dedgewatch.doctor.min-free-mb=1" \
+JAVA_OPTS="-Dquarkus.http.port=0 -Dedgewatch.http.token-file=$root/etc/edgewatch/credentials/http-token -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json -Dedgewatch.cameras.cam1.source=$src/media-cache/vtest.avi -Dedgewatch.doctor.state-dirs=$state -Dedgewatch.doctor.min-free-mb=1" \
   "$root/opt/edgewatch/bin/edgewatch" doctor 2>"$tmp/doctor.err" | tee "$tmp/doctor.out"
 grep -q '^PASSED' "$tmp/doctor.out" || { cat "$tmp/doctor.err" >&2; echo "check.sh: doctor on the installed layout failed" >&2; exit 1; }
+grep -q '\[OK  \] http access' "$tmp/doctor.out" || { echo "check.sh: doctor does not accept the installed HTTP token" >&2; exit 1; }
 
 systemd/uninstall.sh --root "$root" >/dev/null
 [[ ! -e "$root/opt/edgewatch" && ! -e "$root/etc/systemd/system/edgewatch.service" && -f "$root/etc/edgewatch/application.properties" ]] \

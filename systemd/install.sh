@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs edgewatch as a systemd service on a Debian-like device (run as root):
 #   /opt/edgewatch/{bin/edgewatch, quarkus-app/ or edgewatch-runner, models-tflite/}    application and models
-#   /etc/edgewatch/application.properties, /etc/edgewatch/credentials/{mqtt-password,gallery-key}   configuration
+#   /etc/edgewatch/application.properties, /etc/edgewatch/credentials/{mqtt-password,gallery-key,http-token}   configuration
 #   /var/lib/edgewatch                                                                   state (made by systemd)
 #   /etc/systemd/system/edgewatch.service                                                the unit
 # Usage: systemd/install.sh [--app target/quarkus-app | --native target/edgewatch-runner] [--mqtt-password-file F]
@@ -51,6 +51,11 @@ if [[ -n "$mqtt_password_file" ]]; then install -m 0600 "$mqtt_password_file" "$
 elif [[ ! -f "$etc/credentials/mqtt-password" ]]; then install -m 0600 /dev/null "$etc/credentials/mqtt-password"; fi
 # 256-bit key for the face gallery at rest; generated once on the device, never leaves it
 [[ -f "$etc/credentials/gallery-key" ]] || (umask 077; head -c 32 /dev/urandom | base64 > "$etc/credentials/gallery-key")
+# access token for health details and metrics (Authorization: Bearer, README "Security"); generated once, never replaced
+if [[ ! -f "$etc/credentials/http-token" ]]; then
+  (umask 077; head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' > "$etc/credentials/http-token")
+  echo "created the access token $etc/credentials/http-token (health details and metrics: curl -H \"Authorization: Bearer \$(sudo cat $etc/credentials/http-token)\" http://127.0.0.1:9000/q/health)"
+fi
 install -m 0644 "$src/systemd/edgewatch.service" "$unit_dir/edgewatch.service"
 if [[ -z "$root" ]]; then chgrp edgewatch "$etc" "$etc/application.properties"; fi
 echo "installed edgewatch into ${root:-/} (unit $unit_dir/edgewatch.service)"

@@ -18,6 +18,11 @@ package io.edgewatch.capture;
 public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
                               long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs) {
 
+    public CaptureSettings {
+        // a library may repeat the password without its URL: every message is redacted of it from now on
+        io.edgewatch.util.Redaction.rememberUrl(source);
+    }
+
     /** Settings with the default stall time-out of 20 s. */
     public CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
                            long reconnectMinMs, long reconnectMaxMs, double replaySpeed) {

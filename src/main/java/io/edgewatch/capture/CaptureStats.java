@@ -54,7 +54,7 @@ public final class CaptureStats {
     }
 
     void error(String message) {
-        lastError.set(message);
+        lastError.set(io.edgewatch.util.Redaction.text(message));
     }
 
     void reconnect() {

@@ -1,5 +1,6 @@
 package io.edgewatch.capture;
 
+import io.edgewatch.util.Redaction;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -172,7 +173,8 @@ public final class CaptureWorker implements Runnable {
                             + (kind == SourceKind.V4L2 && !java.nio.file.Files.exists(java.nio.file.Path.of(settings.source()))
                             ? "device " + settings.source() + " does not exist (camera unplugged, or DeviceAllow/--device missing)"
                             : abortReason != null ? abortReason
-                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : e.getMessage());
+                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : FfmpegLog.explain(e.getMessage()));
+                    msg = Redaction.text(msg); // FFmpeg's message repeats the URL it opened, with its user info
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);
                         return;
@@ -212,15 +214,16 @@ public final class CaptureWorker implements Runnable {
     }
 
     private void fail(String msg) {
+        msg = Redaction.text(msg);
         LOG.error(msg);
         stats.error(msg);
         stats.state(CaptureState.FAILED);
         slot.close();
     }
 
-    /** Removes credentials from a URL before it is logged. */
+    /** Removes credentials from a URL before it is logged: {@link Redaction#url(String)}. */
     public static String redact(String source) {
-        return source.replaceAll("(?<=://)[^/@]+@", "***@");
+        return Redaction.url(source);
     }
 
 }

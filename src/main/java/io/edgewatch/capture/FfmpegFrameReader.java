@@ -1,8 +1,6 @@
 package io.edgewatch.capture;
 
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegLogCallback;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -17,8 +15,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FfmpegFrameReader implements AutoCloseable {
     static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+        FfmpegLog.install(); // FFmpeg's errors through the (redacting) application log
     }
 
     private final CaptureSettings settings;
@@ -43,7 +40,8 @@ public final class FfmpegFrameReader implements AutoCloseable {
     FfmpegFrameReader(CaptureSettings settings, long firstSeq, String openUrl) {
         this.settings = settings;
         this.seq = firstSeq;
-        this.grabber = new FFmpegFrameGrabber(openUrl);
+        // user info percent-encoded: a password with '@', '/' or ':' written raw still names the right host
+        this.grabber = new FFmpegFrameGrabber(io.edgewatch.util.Redaction.withEncodedUserInfo(openUrl));
         long readUs = settings.readTimeoutMs() * 1000;
         switch (settings.kind()) {
             case RTSP -> {
@@ -63,6 +61,7 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it
      */
     public void open() throws FrameGrabber.Exception {
+        FfmpegLog.clear();
         // startUnsafe, not start(): start() holds a JVM-wide lock (avcodec.class) for the whole open, so one camera
         // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
         // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.

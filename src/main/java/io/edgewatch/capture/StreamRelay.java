@@ -42,7 +42,7 @@ final class StreamRelay implements AutoCloseable {
      *                     be opened
      */
     StreamRelay(String rtspUrl, int connectTimeoutMs) throws IOException {
-        URI u = URI.create(rtspUrl);
+        URI u = parse(rtspUrl);
         if (u.getHost() == null) {
             throw new IllegalArgumentException("RTSP URL has no host: " + CaptureWorker.redact(rtspUrl));
         }
@@ -66,10 +66,26 @@ final class StreamRelay implements AutoCloseable {
 
     /** The URL FFmpeg opens: the camera URL with host and port replaced by the relay's loopback address. */
     String localUrl(String rtspUrl) {
-        URI u = URI.create(rtspUrl);
+        String encoded = io.edgewatch.util.Redaction.withEncodedUserInfo(rtspUrl);
+        URI u = parse(rtspUrl);
         String auth = u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@";
-        String rest = rtspUrl.substring(rtspUrl.indexOf(u.getRawAuthority()) + u.getRawAuthority().length());
+        String rest = encoded.substring(encoded.indexOf(u.getRawAuthority()) + u.getRawAuthority().length());
         return u.getScheme() + "://" + auth + "127.0.0.1:" + server.getLocalPort() + rest;
+    }
+
+    /**
+     * The camera URL parsed with its user info percent-encoded first, so a password holding '@', '/' or ':' is never
+     * taken for the host (which would also put a piece of it into error messages).
+     *
+     * @throws IllegalArgumentException without the URL's credentials when it cannot be parsed
+     */
+    private static URI parse(String rtspUrl) {
+        try {
+            return new URI(io.edgewatch.util.Redaction.withEncodedUserInfo(rtspUrl));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("RTSP URL " + CaptureWorker.redact(rtspUrl) + " cannot be parsed: " + e.getReason()
+                    + " at index " + e.getIndex());
+        }
     }
 
     private void acceptOne() {

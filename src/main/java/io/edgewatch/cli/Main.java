@@ -5,7 +5,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point. Only {@code run} serves HTTP (health and metrics); every other command ({@code bench},
+ * Entry point. Only {@code run} serves HTTP (transparency; health and metrics on the management port); every other command ({@code bench},
  * {@code doctor}, {@code models check}, {@code --help} ...) starts without an HTTP listener, so it works next to a
  * running agent that holds the port.
  */
@@ -19,6 +19,9 @@ public final class Main {
                 && !java.util.Arrays.asList(args).contains("-h");
         if (!serves && System.getProperty("quarkus.http.host-enabled") == null) {
             System.setProperty("quarkus.http.host-enabled", "false");
+        }
+        if (!serves && System.getProperty("quarkus.management.host-enabled") == null) {
+            System.setProperty("quarkus.management.host-enabled", "false"); // health and metrics: only run serves them
         }
         Quarkus.run(PicocliRunner.class, args);
     }

@@ -29,7 +29,7 @@ public class AgentLivenessCheck implements HealthCheck {
         for (CameraPipeline p : agent.pipelines()) {
             if (p.error() != null) {
                 up = false;
-                b.withData("camera-" + p.cameraId(), p.error());
+                b.withData("camera-" + p.cameraId(), io.edgewatch.util.Redaction.text(p.error()));
             }
         }
         return b.status(up).build();

@@ -80,7 +80,7 @@ public class CameraHealthChecks {
         }
         String err = p.error() != null ? p.error() : s.lastError();
         if (err != null) {
-            b.withData("lastError", err);
+            b.withData("lastError", io.edgewatch.util.Redaction.text(err));
         }
         boolean up = p.error() == null && (state == CaptureState.STREAMING || state == CaptureState.ENDED
                 || (state == CaptureState.STARTING && s.framesReceived() == 0 && err == null));

@@ -2,7 +2,6 @@ package io.edgewatch.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.capture.CaptureSettings;
-import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.CapturedFrame;
 import io.edgewatch.capture.FfmpegFrameReader;
 import io.edgewatch.inference.ModelException;
@@ -10,6 +9,7 @@ import io.edgewatch.inference.ModelFileVerifier;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.inference.TfliteModel;
 import io.edgewatch.mqtt.MqttProbe;
+import io.edgewatch.util.Redaction;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +119,7 @@ public final class Doctor {
     static CheckResult checkCamera(CaptureSettings cam) {
         long t0 = System.nanoTime();
         String name = "camera " + cam.cameraId();
-        String source = CaptureWorker.redact(cam.source());
+        String source = Redaction.url(cam.source());
         if (cam.kind() == io.edgewatch.capture.SourceKind.FILE && !Files.isRegularFile(Path.of(cam.source()))) {
             return CheckResult.fail(name, "edgewatch.cameras." + cam.cameraId() + ".source: file " + source + " does not exist", ms(t0));
         }
@@ -143,8 +143,8 @@ public final class Doctor {
             Throwable c = e.getCause();
             String why = c.getMessage() != null ? c.getMessage() : c.toString();
             // JavaCV appends hints meant for developers; an installer needs FFmpeg's own message
-            why = why.replace(" (Has setFormat() been called?)", "").replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "").replace("error -111:", "error -111 (connection refused):")
-                    .replaceAll("(?<=://)[^/@\\s\"]+@", "***@"); // FFmpeg repeats the URL with its credentials
+            why = why.replace(" (Has setFormat() been called?)", "").replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "").replace("error -111:", "error -111 (connection refused):");
+            why = Redaction.text(why); // FFmpeg repeats the URL with its credentials
             return CheckResult.fail(name, "cannot read a frame from " + source + ": " + why, ms(t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,10 +162,10 @@ public final class Doctor {
             int w = f.width();
             int h = f.height();
             f.close();
-            return String.format(Locale.ROOT, "%s: one frame read, %dx%d, %s, %.1f fps declared", CaptureWorker.redact(cam.source()), w, h,
+            return String.format(Locale.ROOT, "%s: one frame read, %dx%d, %s, %.1f fps declared", Redaction.url(cam.source()), w, h,
                     r.codec(), r.frameRate());
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException(io.edgewatch.capture.FfmpegLog.explain(e.getMessage()), e);
         }
     }
 
@@ -175,7 +175,9 @@ public final class Doctor {
             return new CheckResult("broker", CheckStatus.WARN, "edgewatch.mqtt.url is not set: events go to standard output only", ms(t0));
         }
         MqttProbe.Outcome o = MqttProbe.probe(plan.mqtt().get(), plan.brokerTimeoutS());
-        return new CheckResult("broker", o.connected() ? CheckStatus.OK : CheckStatus.FAIL, o.message(), ms(t0));
+        java.util.Optional<String> clear = plan.mqtt().get().clearTextCredentialsWarning();
+        CheckStatus status = !o.connected() ? CheckStatus.FAIL : clear.isPresent() ? CheckStatus.WARN : CheckStatus.OK;
+        return new CheckResult("broker", status, o.message() + clear.map(w -> "; " + w).orElse(""), ms(t0));
     }
 
     static CheckResult checkStateDir(Path dir, long minFreeMb) {

@@ -86,6 +86,7 @@ public final class MqttEventSink implements EventSink {
         this.spool = spool;
         this.gapTopic = gapTopic;
         this.deviceId = deviceId;
+        settings.clearTextCredentialsWarning().ifPresent(LOG::warn);
         try {
             this.client = new MqttAsyncClient(settings.url(), settings.clientId(), new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {

@@ -26,6 +26,8 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
             throw new IllegalArgumentException("MQTT broker URL '" + url + "' must start with tcp://, ssl://, ws:// or wss://"
                     + " (e.g. tcp://localhost:1883)");
         }
+        io.edgewatch.util.Redaction.rememberUrl(url);
+        password.ifPresent(io.edgewatch.util.Redaction::rememberSecret);
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("edgewatch.mqtt.qos must be 0, 1 or 2, was " + qos);
         }
@@ -43,6 +45,7 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         if (passwordFile.isPresent()) {
             try {
                 pw = java.nio.file.Files.readString(passwordFile.get()).strip();
+                io.edgewatch.util.Redaction.rememberSecret(pw);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("edgewatch.mqtt.password-file " + passwordFile.get() + " cannot be read: " + e.getMessage(), e);
             }
@@ -55,8 +58,31 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         }
     }
 
+    /**
+     * A warning when credentials would cross the network in clear text: a user name, password or password file (or
+     * user info in the URL) with a {@code tcp://} or {@code ws://} broker. Names the keys; empty otherwise.
+     */
+    public Optional<String> clearTextCredentialsWarning() {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.startsWith("tcp://") && !lower.startsWith("ws://")) {
+            return Optional.empty();
+        }
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        username.ifPresent(u -> keys.add("edgewatch.mqtt.username"));
+        password.ifPresent(p -> keys.add("edgewatch.mqtt.password"));
+        passwordFile.ifPresent(p -> keys.add("edgewatch.mqtt.password-file"));
+        if (!url.equals(redactedUrl())) {
+            keys.add("the user info of edgewatch.mqtt.url");
+        }
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("edgewatch.mqtt.url " + redactedUrl() + " is not encrypted: " + String.join(", ", keys)
+                + (keys.size() > 1 ? " cross" : " crosses") + " the network in clear text; use ssl:// or wss:// (edgewatch.mqtt.ca-file for a private CA)");
+    }
+
     /** The URL without credentials, for logs. */
     public String redactedUrl() {
-        return url.replaceAll("(?<=://)[^/@]+@", "***@");
+        return io.edgewatch.util.Redaction.url(url);
     }
 }

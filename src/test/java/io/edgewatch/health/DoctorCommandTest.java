@@ -34,7 +34,20 @@ class DoctorCommandTest {
             return Map.of("edgewatch.device-id", "gate-01",
                     "edgewatch.cameras.front.source", TestPaths.vtest().toString(),
                     "edgewatch.doctor.min-free-mb", "1",
+                    "edgewatch.http.token-file", tokenFile(),
                     "quarkus.http.port", "0");
+        }
+
+        /** The access token as install.sh leaves it: a file only its owner reads. */
+        static String tokenFile() {
+            try {
+                Path f = Files.createTempDirectory("doctor-token").resolve("http-token");
+                Files.writeString(f, "0123456789abcdef0123456789abcdef\n");
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                return f.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Override
@@ -85,7 +98,9 @@ class DoctorCommandTest {
         assertThat(result.exitCode()).as(result.getOutput()).isZero();
         String out = result.getOutput();
         assertThat(out).contains("edgewatch doctor, device gate-01", "[OK  ] model ssd-mobilenet-v2-coco", "[OK  ] camera front",
-                "768x576", "[OK  ] broker", "as gate-01 with password", "PASSED: 5 checks, 0 failed, 0 warnings");
+                "768x576", "[WARN] broker", "as gate-01 with password",
+                "is not encrypted: edgewatch.mqtt.username, edgewatch.mqtt.password-file cross the network in clear text",
+                "[OK  ] http access", "details and metrics need Authorization: Bearer", "PASSED: 6 checks, 0 failed, 1 warnings");
     }
 
     @Test
@@ -96,7 +111,7 @@ class DoctorCommandTest {
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.get("device").asText()).isEqualTo("gate-01");
         assertThat(json.get("passed").asBoolean()).isTrue();
-        assertThat(json.get("checks")).hasSize(5);
+        assertThat(json.get("checks")).hasSize(6);
         assertThat(json.get("checks").get(2).get("name").asText()).isEqualTo("camera front");
         assertThat(json.get("checks").get(2).get("status").asText()).isEqualTo("OK");
     }

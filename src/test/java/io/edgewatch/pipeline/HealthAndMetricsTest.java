@@ -1,6 +1,7 @@
 package io.edgewatch.pipeline;
 
 import io.edgewatch.capture.CaptureState;
+import io.edgewatch.testsupport.Management;
 import io.edgewatch.testsupport.MosquittoResource;
 import io.edgewatch.testsupport.TestPaths;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +50,7 @@ class HealthAndMetricsTest {
 
     @Test
     void failingCameraDoesNotStopTheOtherAndHealthSaysSo() throws Exception {
-        given().get("/q/health/ready").then().statusCode(503); // not started yet: broker check is DOWN
+        Management.authorized().get("/q/health/ready").then().statusCode(503); // not started yet: broker check is DOWN
         agent.start(new RunRequest(Optional.empty(), "unused", Optional.empty(), 300));
         CameraPipeline good = agent.pipelines().stream().filter(p -> p.cameraId().equals("good")).findFirst().orElseThrow();
         long end = System.currentTimeMillis() + 60_000;
@@ -59,7 +59,7 @@ class HealthAndMetricsTest {
         }
         assertThat(good.processedFrames()).isGreaterThanOrEqualTo(30);
 
-        JsonPath ready = given().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
+        JsonPath ready = Management.authorized().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
         assertThat(ready.getString("status")).isEqualTo("DOWN");
         Map<String, Object> goodCheck = check(ready, "camera-good");
         assertThat(goodCheck.get("status")).isEqualTo("UP");
@@ -84,9 +84,9 @@ class HealthAndMetricsTest {
         assertThat(broker.get("status")).isEqualTo("UP");
         assertThat(((Map<?, ?>) broker.get("data")).get("sink").toString()).startsWith("tcp://127.0.0.1:");
 
-        given().get("/q/health/live").then().statusCode(200);
+        Management.authorized().get("/q/health/live").then().statusCode(200);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.authorized().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("edgewatch_inference_latency_seconds_bucket{camera=\"good\"");
         assertThat(metrics).contains("edgewatch_inference_latency_seconds_count{camera=\"good\"");
         assertThat(metrics).contains("edgewatch_capture_fps{camera=\"good\"}");

@@ -3,6 +3,7 @@ package io.edgewatch.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.testsupport.EventSchema;
+import io.edgewatch.testsupport.Management;
 import io.edgewatch.testsupport.MosquittoResource;
 import io.edgewatch.testsupport.MqttRecorder;
 import io.edgewatch.testsupport.TestPaths;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,7 +75,7 @@ class ZonesOnSampleVideoTest {
         try (MqttRecorder rec = new MqttRecorder(brokerUrl, "edgewatch/zones-test/square/events")) {
             agent.start(new RunRequest(Optional.empty(), "unused", Optional.empty(), 0));
             assertThat(agent.awaitFinished(300_000)).isTrue();
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = Management.authorized().get("/q/metrics").then().statusCode(200).extract().asString();
             CameraPipeline p = agent.pipelines().get(0);
             long in = p.zones().crossings("middle", "in");
             long out = p.zones().crossings("middle", "out");

@@ -1,0 +1,66 @@
+package io.edgewatch.health;
+
+import io.edgewatch.config.HttpConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Doctor check {@code http access}: what listens where and who may read it. FAIL when
+ * {@code edgewatch.http.token-file} is set but unusable (the agent would not start); WARN when it is unset (health
+ * details and metrics are refused to every caller) or readable by group or others; OK otherwise, naming the
+ * listeners.
+ */
+@ApplicationScoped
+public class HttpAccessDoctorCheck implements DoctorCheck {
+    private final HttpConfig config;
+    private final int httpPort;
+    private final int managementPort;
+
+    public HttpAccessDoctorCheck(HttpConfig config, @ConfigProperty(name = "quarkus.http.port") int httpPort,
+                                 @ConfigProperty(name = "quarkus.management.port") int managementPort) {
+        this.config = config;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    @Override
+    public List<CheckResult> run() {
+        long t0 = System.nanoTime();
+        String bind = config.bind();
+        String where = (bind.equals("0.0.0.0") || bind.equals("::") ? "all interfaces" : bind)
+                + ": health and metrics on port " + managementPort + ", /transparency (public) on port " + httpPort;
+        Optional<Path> file = config.tokenFile();
+        if (file.isEmpty()) {
+            return List.of(CheckResult.warn("http access", "edgewatch.http.token-file is not set: every caller gets only UP/DOWN,"
+                    + " no caller gets health details or metrics (install.sh creates the credential http-token); " + where, ms(t0)));
+        }
+        try {
+            ManagementAccess.readToken(file);
+        } catch (IllegalArgumentException e) {
+            return List.of(CheckResult.fail("http access", e.getMessage() + " (the agent will not start)", ms(t0)));
+        }
+        String detail = "details and metrics need Authorization: Bearer <token of " + file.get() + ">; " + where;
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file.get());
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                return List.of(CheckResult.warn("http access", "edgewatch.http.token-file " + file.get()
+                        + " is readable by group or others (chmod 600); " + detail, ms(t0)));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // permissions unknown (not a POSIX file system): nothing to warn about
+        }
+        return List.of(CheckResult.ok("http access", detail, ms(t0)));
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
