@@ -1,6 +1,6 @@
 package io.edgewatch.cli;
 
-import io.edgewatch.events.EventSink;
+import io.edgewatch.events.DiscardingSink;
 import io.edgewatch.inference.ModelException;
 import io.edgewatch.pipeline.Agent;
 import io.edgewatch.pipeline.CameraPipeline;
@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code bench-cameras}: N cameras from video files replayed at their own frame rate (looped) through the agent's real
@@ -149,27 +148,7 @@ public class BenchCamerasCommand implements Callable<Integer> {
     }
 
     private RunFigures run(List<String> src, String idPrefix, boolean gatingOn, int warmup, int seconds) throws InterruptedException {
-        AtomicLong events = new AtomicLong();
-        EventSink sink = new EventSink() {
-            @Override
-            public void send(String topic, byte[] payload, boolean retained) {
-                events.incrementAndGet();
-            }
-
-            @Override
-            public boolean connected() {
-                return true;
-            }
-
-            @Override
-            public String describe() {
-                return "discard";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        DiscardingSink sink = new DiscardingSink();
         List<String> looped = new ArrayList<>();
         for (String s : src) {
             looped.add(s);

@@ -17,7 +17,7 @@ import io.edgewatch.eval.MotRow;
 import io.edgewatch.eval.MotScore;
 import io.edgewatch.eval.SeqInfo;
 import io.edgewatch.events.EventPublisher;
-import io.edgewatch.events.EventSink;
+import io.edgewatch.events.DiscardingSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.Acceleration;
 import io.edgewatch.inference.InterpreterOptions;
@@ -44,7 +44,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code bench-tracking}: runs one camera's real pipeline (motion, regions, detect, track, events, with the
@@ -223,27 +222,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
         InterpreterOptions opts = new InterpreterOptions(EdgewatchConfig.Detector.threadsPerInterpreter(d),
                 Acceleration.valueOf(d.acceleration().toUpperCase(Locale.ROOT)));
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), Settings.filter(d));
-        AtomicLong events = new AtomicLong();
-        EventSink sink = new EventSink() {
-            @Override
-            public void send(String topic, byte[] payload, boolean retained) {
-                events.incrementAndGet();
-            }
-
-            @Override
-            public boolean connected() {
-                return true;
-            }
-
-            @Override
-            public String describe() {
-                return "discard";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        DiscardingSink sink = new DiscardingSink();
         EventPublisher publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), 1);
         CaptureSettings cs = CaptureSettings.defaults(TRACK_PREFIX, video.toString());
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
@@ -304,7 +283,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
         if (frames == 0) {
             throw new IllegalArgumentException("video file " + video + " has no decodable frame");
         }
-        return new Run(rows, ids, frames, events.get(), width, height, (System.nanoTime() - t0) / 1e9);
+        return new Run(rows, ids, frames, sink.messages(), width, height, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The numeric suffix of a track id {@code <prefix>-<n>}. */

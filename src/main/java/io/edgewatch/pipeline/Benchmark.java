@@ -12,7 +12,7 @@ import io.edgewatch.detect.DetectorService;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.events.EventPublisher;
-import io.edgewatch.events.EventSink;
+import io.edgewatch.events.DiscardingSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelManifest;
@@ -80,30 +80,6 @@ public final class Benchmark {
 
         private static String row(String name, DescriptiveStatistics s) {
             return String.format(Locale.ROOT, "%-12s %10.3f %10.3f%n", name, s.getPercentile(50), s.getPercentile(95));
-        }
-    }
-
-    /** Counts and discards messages: the publish stage still serializes every event. */
-    private static final class DiscardingSink implements EventSink {
-        final AtomicLong bytes = new AtomicLong();
-
-        @Override
-        public void send(String topic, byte[] payload, boolean retained) {
-            bytes.addAndGet(payload.length);
-        }
-
-        @Override
-        public boolean connected() {
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "discard";
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -60,25 +60,7 @@ class CameraFaultsTest {
         ModelManifest manifest = ModelManifest.read(TestPaths.detectorManifest(), mapper);
         LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
         CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats(cs.cameraId()), 0);
-        EventPublisher publisher = new EventPublisher(new io.edgewatch.events.EventSink() {
-            @Override
-            public void send(String topic, byte[] payload, boolean retained) {
-            }
-
-            @Override
-            public boolean connected() {
-                return true;
-            }
-
-            @Override
-            public String describe() {
-                return "discard";
-            }
-
-            @Override
-            public void close() {
-            }
-        }, mapper, "edgewatch", 1);
+        EventPublisher publisher = new EventPublisher(new io.edgewatch.events.DiscardingSink(), mapper, "edgewatch", 1);
         CameraPipeline p = CameraPipeline.withOwnDetector(cs.cameraId(), capture, slot,
                 new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), new DetectionFilter(Set.of("person"), 0.5, Map.of(), 0.3)),
                 io.edgewatch.pipeline.DetectionSettings.everyFrame(), TrackerSettings.defaults(), cs.cameraId(),

@@ -11,6 +11,7 @@ import io.edgewatch.detect.BoxNorm;
 import io.edgewatch.detect.DetectorService;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPublisher;
+import io.edgewatch.events.DiscardingSink;
 import io.edgewatch.events.EventSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.InterpreterOptions;
@@ -285,23 +286,5 @@ class DetectionConfigTest {
         }
     }
 
-    private static final EventSink NO_SINK = new EventSink() {
-        @Override
-        public void send(String topic, byte[] payload, boolean retained) {
-        }
-
-        @Override
-        public boolean connected() {
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "none";
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static final EventSink NO_SINK = new DiscardingSink();
 }
