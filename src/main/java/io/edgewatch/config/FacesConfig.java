@@ -54,14 +54,14 @@ public interface FacesConfig {
     @DecimalMin("0.05") @DecimalMax("1")
     double minFaceScore();
 
-    /** Gallery folder (encrypted MVStore). */
+    /** Gallery folder (encrypted MVStore); relative: against {@code $STATE_DIRECTORY} when set ({@link StatePaths}), else the working directory. */
     @WithDefault("data/gallery")
     Path galleryDir();
 
     /** File holding the gallery's 256-bit AES key (e.g. /run/credentials/edgewatch.service/gallery-key). */
     Optional<Path> keyFile();
 
-    /** Audit log file (JSON lines, hash-chained); default {@code <gallery-dir>/audit.jsonl}. */
+    /** Audit log file (JSON lines, hash-chained); default {@code <gallery-dir>/audit.jsonl}; relative as the gallery folder. */
     Optional<Path> auditFile();
 
     /** Days an enrolled template is kept (0 = until removed). */
@@ -119,7 +119,10 @@ public interface FacesConfig {
     @Min(1) @Max(1000)
     int maxAttempts();
 
-    /** Publish the embedding (with model id and version) in events, for central matching. */
+    /**
+     * Publish the embedding (with model id and version) of an <em>identified</em> track once, with the first event after
+     * its decision, for central matching; the templates of unknown people are never published (nor kept).
+     */
     @WithDefault("false")
     @WithConverter(StrictBooleanConverter.class)
     boolean publishEmbeddings();

@@ -22,8 +22,9 @@ import java.util.Map;
  * of frame time, burst of the same size; when no token is left even detection is skipped, so a busy scene cannot
  * make the frame pipeline fall behind), compares each embedding with the gallery and lets
  * {@link TrackIdentity} decide. Tracks already decided get no more detection or embedding. Embeddings of faces are
- * zeroed right after comparison; nothing of a non-matching face is stored or logged. Not thread-safe: one per
- * camera.
+ * zeroed right after comparison; nothing of a non-matching face is stored, logged or published (with
+ * {@code publish-embeddings} only an identified track's deciding embedding is kept until its next event). Not
+ * thread-safe: one per camera.
  */
 public final class FaceStage implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FaceStage.class);
@@ -191,8 +192,8 @@ public final class FaceStage implements AutoCloseable {
                 }
                 boolean decided = st.add(sims, q.weight(), thr, s.minAttempts(), s.maxAttempts());
                 st.lastAttemptSeq(frameSeq);
-                if (s.publishEmbeddings()) {
-                    st.lastEmbedding(e.clone());
+                if (s.publishEmbeddings() && st.identity() != null) {
+                    st.lastEmbedding(e.clone()); // only the identified: an unknown person's template never leaves
                 }
                 Arrays.fill(e, 0f); // the template is discarded at once
                 if (decided && st.identity() != null) {
@@ -234,6 +235,10 @@ public final class FaceStage implements AutoCloseable {
             if (st != null && st.attempts() > 0) {
                 TrackEvent.FaceEmbedding emb = null;
                 float[] v = st.takeEmbedding();
+                if (v != null && st.identity() == null) { // never the case (kept only once identified); never published
+                    Arrays.fill(v, 0f);
+                    v = null;
+                }
                 if (v != null) {
                     float[] r = new float[v.length];
                     for (int i = 0; i < v.length; i++) {

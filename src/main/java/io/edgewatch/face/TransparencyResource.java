@@ -61,10 +61,14 @@ public class TransparencyResource {
             f.put("threshold", faces.threshold());
             f.put("grayscalePolicy", faces.grayscalePolicy());
             f.put("embeddingsLeaveDevice", faces.publishEmbeddings());
+            f.put("embeddingsPublished", faces.publishEmbeddings()
+                    ? "of identified people only (enrolled in this device's gallery): one embedding per identified track, in its event"
+                    : "never");
             f.put("unknownTemplatesStored", false);
             f.put("auditLog", "append-only, SHA-256 hash-chained; also published on " + config.events().topicPrefix() + "/" + config.deviceId() + "/audit");
         } else {
             f.put("embeddingsLeaveDevice", false);
+            f.put("embeddingsPublished", "never");
         }
         out.put("faces", f);
         return out;

@@ -36,6 +36,8 @@ class TransparencyTest {
             assertThat(f.path("legalBasis").asText()).isEqualTo("test: GDPR Art. 9(2)(a) explicit consent");
             assertThat(f.path("retentionDays").asInt()).isEqualTo(30);
             assertThat(f.path("embeddingsLeaveDevice").asBoolean(true)).isFalse();
+            assertThat(f.path("embeddingsPublished").asText()).isEqualTo("never");
+            assertThat(f.path("unknownTemplatesStored").asBoolean(true)).isFalse();
             assertThat(f.has("galleryTemplates")).isTrue();
             assertThat(f.path("threshold").asDouble()).isEqualTo(0.55);
         }
