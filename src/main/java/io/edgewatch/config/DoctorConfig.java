@@ -17,11 +17,17 @@ public interface DoctorConfig {
 
     /**
      * Folders holding the agent's state (event spool, gallery, audit log); each must exist, be writable and have
-     * {@link #minFreeMb()} free. Default: the working directory, which the systemd unit sets to the
-     * {@code StateDirectory} ({@code /var/lib/edgewatch}).
+     * {@link #minFreeMb()} free. Default {@code .}: the state folder ({@code $STATE_DIRECTORY}, {@code /var/lib/edgewatch}
+     * under systemd) or else the working directory; relative folders are taken against it ({@link StatePaths}).
      */
     @WithDefault(".")
     List<Path> stateDirs();
+
+    /** {@link #stateDirs()} as checked: relative ones against {@code $STATE_DIRECTORY} when set. */
+    default List<Path> resolvedStateDirs() {
+        Path state = StatePaths.stateDirectory();
+        return stateDirs().stream().map(d -> StatePaths.resolve(d, state)).toList();
+    }
 
     /** Free space each state folder needs, MiB. */
     @WithDefault("256")

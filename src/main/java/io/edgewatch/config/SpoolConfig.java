@@ -17,7 +17,8 @@ import java.util.Optional;
 public interface SpoolConfig {
     /**
      * Directory of the spool file {@code events.mv.db}. Unset: {@code $STATE_DIRECTORY} (systemd's
-     * {@code StateDirectory=}) when set, otherwise {@code spool} in the working directory.
+     * {@code StateDirectory=}) when set, otherwise {@code spool} in the working directory. A relative value is
+     * taken against {@code $STATE_DIRECTORY} when that is set ({@link StatePaths}).
      */
     Optional<Path> dir();
 
@@ -51,11 +52,9 @@ public interface SpoolConfig {
     @Min(100) @Max(3_600_000)
     long reconnectMaxMs();
 
-    /** The spool directory after defaults: {@code dir}, else {@code $STATE_DIRECTORY}, else {@code ./spool}. */
+    /** The spool directory after defaults: {@code dir} ({@link StatePaths#resolve}), else {@code $STATE_DIRECTORY}, else {@code ./spool}. */
     default Path resolvedDir() {
-        return dir().orElseGet(() -> {
-            String state = System.getenv("STATE_DIRECTORY");
-            return state != null && !state.isBlank() ? Path.of(state.split(":")[0]) : Path.of("spool");
-        });
+        Path state = StatePaths.stateDirectory();
+        return dir().map(d -> StatePaths.resolve(d, state)).orElse(state != null ? state : Path.of("spool"));
     }
 }

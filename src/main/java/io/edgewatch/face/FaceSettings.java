@@ -1,6 +1,7 @@
 package io.edgewatch.face;
 
 import io.edgewatch.config.FacesConfig;
+import io.edgewatch.config.StatePaths;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,11 +23,12 @@ public record FaceSettings(boolean enabled, String purpose, String legalBasis, M
     /** What happens to grayscale/IR faces, whose similarity distribution differs from colour faces. */
     public enum GrayscalePolicy { REFUSE, SEPARATE_THRESHOLD }
 
-    /** Settings from the configuration. */
+    /** Settings from the configuration; relative gallery and audit paths against {@code $STATE_DIRECTORY} when set. */
     public static FaceSettings of(FacesConfig c) {
+        Path gallery = StatePaths.resolve(c.galleryDir());
         return new FaceSettings(c.enabled(), c.purpose().orElse(null), c.legalBasis().orElse(null),
                 Mode.valueOf(c.mode().toUpperCase().replace('-', '_')), c.detectorManifest(), c.embedderManifest(), c.threads(),
-                c.minFaceScore(), c.galleryDir(), c.keyFile().orElse(null), c.auditFile().orElse(c.galleryDir().resolve("audit.jsonl")),
+                c.minFaceScore(), gallery, c.keyFile().orElse(null), c.auditFile().map(StatePaths::resolve).orElse(gallery.resolve("audit.jsonl")),
                 c.retentionDays(), c.threshold(), GrayscalePolicy.valueOf(c.grayscalePolicy().toUpperCase().replace('-', '_')),
                 c.grayscaleThreshold(), c.minFacePx(), c.minBlurVariance(), c.maxYaw(), c.facesPerSecond(), c.maxTracksPerFrame(),
                 c.minAttempts(), c.maxAttempts(), c.publishEmbeddings(), c.upperFraction(), c.margin());

@@ -57,7 +57,7 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
         InterpreterOptions opts = new InterpreterOptions(io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(config.detector()),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()), opts,
-                mqtt, doctor.brokerTimeoutS(), doctor.stateDirs(), doctor.minFreeMb(),
+                mqtt, doctor.brokerTimeoutS(), doctor.resolvedStateDirs(), doctor.minFreeMb(),
                 id -> delegates.specFor(id, opts.threads(), opts.acceleration()));
     }
 }
