@@ -14,13 +14,29 @@ package io.edgewatch.capture;
  *                        &gt;0 = paced at this multiple of the file's frame rate, latest frame wins
  * @param stallTimeoutMs  live sources: an open stream that delivers no frame for this long is counted as a stall
  *                        and reopened by the watchdog, ms (Frigate: 20 s)
+ * @param maxFramePx      largest width and height a source may declare, pixels (a larger one is refused before decoding)
  */
 public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
-                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs) {
+                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx) {
+    /** Default of {@link #maxFramePx()}: 4096x4096. */
+    public static final int DEFAULT_MAX_FRAME_PX = 4096;
 
     public CaptureSettings {
         // a library may repeat the password without its URL: every message is redacted of it from now on
         io.edgewatch.util.Redaction.rememberUrl(source);
+    }
+
+    /** Settings with the default frame size limit. */
+    public CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
+                           long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs) {
+        this(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed, stallTimeoutMs,
+                DEFAULT_MAX_FRAME_PX);
+    }
+
+    /** The same settings with another frame size limit. */
+    public CaptureSettings withMaxFramePx(int px) {
+        return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
+                stallTimeoutMs, px);
     }
 
     /** Settings with the default stall time-out of 20 s. */

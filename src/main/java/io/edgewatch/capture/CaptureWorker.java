@@ -121,6 +121,13 @@ public final class CaptureWorker implements Runnable {
                     relay = r;
                     reader.open();
                     opening = false;
+                    if (reader.width() > settings.maxFramePx() || reader.height() > settings.maxFramePx()) {
+                        // refused before any frame is decoded: a hostile stream must not make FFmpeg allocate gigabytes
+                        fail("camera " + settings.cameraId() + ": " + redact(settings.source()) + " declares " + reader.width() + "x"
+                                + reader.height() + " frames, larger than edgewatch.capture.max-frame-px (" + settings.maxFramePx() + "x"
+                                + settings.maxFramePx() + "); refused");
+                        return;
+                    }
                     lastProgressMs = System.currentTimeMillis();
                     streaming = kind.live();
                     LOG.infof("camera %s: opened %s (%dx%d, %.1f fps, codec %s)", settings.cameraId(), redact(settings.source()),

@@ -24,4 +24,12 @@ public interface CaptureConfig {
     @WithDefault("30000")
     @Min(100) @Max(3_600_000)
     long reconnectMaxMs();
+
+    /**
+     * Largest frame width and height a source may declare, pixels (default 4096, i.e. 4096x4096): a larger stream
+     * (hostile or misconfigured, e.g. 30000x30000) is refused before a frame is decoded, naming the camera and size.
+     */
+    @WithDefault("4096")
+    @Min(64) @Max(16384)
+    int maxFramePx();
 }

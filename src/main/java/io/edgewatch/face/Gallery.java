@@ -3,6 +3,9 @@ package io.edgewatch.face;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+import io.edgewatch.util.TypedMaps;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -104,7 +107,7 @@ public final class Gallery implements AutoCloseable {
             // (CLI identify, list) does not make a running agent reload; a new one gets its key check written
             String before = g.stamp();
             boolean known = Files.size(file) > 0 && g.withStore(true, store -> {
-                if (store.<String, byte[]>openMap("meta").get("check") == null) {
+                if (maps(store, "meta").get("check") == null) {
                     return false;
                 }
                 g.checkKey(store);
@@ -188,8 +191,13 @@ public final class Gallery implements AutoCloseable {
         }
     }
 
+    /** A map of the store with explicit types (string keys, byte[] values; see {@link TypedMaps}). */
+    private static MVMap<String, byte[]> maps(MVStore store, String name) {
+        return TypedMaps.open(store, name, StringDataType.INSTANCE, ByteArrayDataType.INSTANCE, String.class, byte[].class);
+    }
+
     private void checkKey(MVStore store) {
-        MVMap<String, byte[]> meta = store.openMap("meta");
+        MVMap<String, byte[]> meta = maps(store, "meta");
         byte[] check = meta.get("check");
         if (check == null) {
             meta.put("check", cipher.encrypt(CHECK.getBytes(StandardCharsets.UTF_8), "meta/check"));
@@ -203,7 +211,7 @@ public final class Gallery implements AutoCloseable {
     }
 
     private Map<String, Template> read(MVStore store) {
-        MVMap<String, byte[]> templates = store.openMap("templates");
+        MVMap<String, byte[]> templates = maps(store, "templates");
         Map<String, Template> out = new TreeMap<>();
         for (Map.Entry<String, byte[]> e : templates.entrySet()) {
             byte[] plain = cipher.decrypt(e.getValue(), "templates/" + e.getKey());
@@ -271,7 +279,7 @@ public final class Gallery implements AutoCloseable {
         }
         byte[] sealed = cipher.encrypt(plain, "templates/" + id);
         Arrays.fill(plain, (byte) 0);
-        withStore(store -> store.<String, byte[]>openMap("templates").put(id, sealed));
+        withStore(store -> maps(store, "templates").put(id, sealed));
         cache.put(id, new Template(id, identity, embedding.clone(), modelId, quality, nowMs, expires));
         return id;
     }
@@ -284,7 +292,7 @@ public final class Gallery implements AutoCloseable {
      */
     public synchronized int remove(String identity) {
         List<String> ids = withStore(store -> {
-            MVMap<String, byte[]> templates = store.openMap("templates");
+            MVMap<String, byte[]> templates = maps(store, "templates");
             Map<String, Template> current = read(store);
             List<String> gone = new ArrayList<>();
             current.forEach((k, t) -> {
@@ -320,7 +328,7 @@ public final class Gallery implements AutoCloseable {
             return List.of();
         }
         withStore(store -> {
-            MVMap<String, byte[]> templates = store.openMap("templates");
+            MVMap<String, byte[]> templates = maps(store, "templates");
             expired.forEach(t -> templates.remove(t.entryId()));
             return null;
         });

@@ -54,6 +54,7 @@ public final class GalleryCipher {
         byte[] raw;
         try {
             raw = Files.readAllBytes(keyFile);
+            io.edgewatch.util.SecretFiles.warnIfOpen("gallery key file (edgewatch.faces.key-file)", keyFile);
         } catch (IOException e) {
             throw new FaceException("gallery key file " + keyFile + " cannot be read: " + e.getMessage(), e);
         }

@@ -83,6 +83,7 @@ public class ManagementAccess {
         String t;
         try {
             t = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+            io.edgewatch.util.SecretFiles.warnIfOpen("edgewatch.http.token-file", file.get());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("edgewatch.http.token-file " + file.get() + " cannot be read: " + e, e);
         }

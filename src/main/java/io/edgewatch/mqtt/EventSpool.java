@@ -3,6 +3,10 @@ package io.edgewatch.mqtt;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.StringDataType;
+import io.edgewatch.util.TypedMaps;
 import org.h2.mvstore.MVStoreException;
 import org.jboss.logging.Logger;
 
@@ -12,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +85,9 @@ public final class EventSpool implements AutoCloseable {
     public EventSpool(SpoolSettings settings) {
         this.settings = settings;
         try {
-            Files.createDirectories(settings.dir());
+            if (!Files.isDirectory(settings.dir())) {
+                Files.createDirectories(settings.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("edgewatch.spool.dir " + settings.dir() + " cannot be created: " + e.getMessage(), e);
         }
@@ -101,10 +108,38 @@ public final class EventSpool implements AutoCloseable {
             }
             s = open(file);
         }
+        MVMap<Long, byte[]> ev;
+        MVMap<Long, String> gp;
+        MVMap<String, Long> mt;
+        try {
+            ev = TypedMaps.open(s, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class);
+            gp = TypedMaps.open(s, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class);
+            mt = TypedMaps.open(s, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class);
+            s.commit();
+        } catch (MVStoreException | IllegalStateException e) {
+            // a map of the wrong types (or a serialised object) is not ours: keep it aside, start empty
+            s.closeImmediately();
+            Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
+            LOG.errorf("event spool %s holds data that is not the spool's (%s); moved to %s, starting an empty spool", file, e.getMessage(), aside);
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException io) {
+                throw new IllegalArgumentException("event spool " + file + " is not trustworthy and cannot be moved aside: " + io.getMessage(), io);
+            }
+            s = open(file);
+            ev = TypedMaps.open(s, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class);
+            gp = TypedMaps.open(s, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class);
+            mt = TypedMaps.open(s, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class);
+        }
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // events name tracks, zones, identities
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("event spool %s: cannot make it readable by its owner only: %s", file, e.getMessage());
+        }
         this.store = s;
-        this.events = store.openMap("events");
-        this.gaps = store.openMap("gaps");
-        this.meta = store.openMap("meta");
+        this.events = ev;
+        this.gaps = gp;
+        this.meta = mt;
         for (Cursor<Long, byte[]> c = events.cursor(null); c.hasNext(); ) {
             c.next();
             bytes += c.getValue().length;

@@ -97,6 +97,7 @@ public final class MqttEventSink implements EventSink {
         options.setAutomaticReconnect(false); // our own loop: same back-off for the first connect and reconnects
         options.setKeepAliveInterval(settings.keepAliveS());
         options.setConnectionTimeout(10);
+        options.setMaximumPacketSize(MqttSettings.MAX_PACKET_BYTES); // the broker may send us nothing larger (MQTT 5, 3.1.2.11.4)
         settings.applyCredentials(options);
         MqttMessage will = new MqttMessage("offline".getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties());
         options.setWill(settings.availabilityTopic(), will);

@@ -32,6 +32,7 @@ public final class MqttProbe {
     public static Outcome probe(MqttSettings settings, int timeoutS) {
         String url = settings.redactedUrl();
         MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setMaximumPacketSize(MqttSettings.MAX_PACKET_BYTES);
         o.setCleanStart(true);
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(timeoutS);

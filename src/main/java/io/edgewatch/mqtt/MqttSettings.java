@@ -34,6 +34,12 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
     }
 
     /**
+     * Largest MQTT packet the agent accepts from a broker, bytes (MQTT 5 Maximum Packet Size in CONNECT): it subscribes
+     * to nothing large, so 1 MiB bounds what a hostile or broken broker can make it buffer.
+     */
+    public static final long MAX_PACKET_BYTES = 1L << 20;
+
+    /**
      * Sets user name, password (from {@code passwordFile} when given) and, for {@code ssl://} or any TLS file, the
      * socket factory on connection options; shared by the event sink and the doctor's probe.
      *
@@ -45,6 +51,7 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         if (passwordFile.isPresent()) {
             try {
                 pw = java.nio.file.Files.readString(passwordFile.get()).strip();
+                io.edgewatch.util.SecretFiles.warnIfOpen("edgewatch.mqtt.password-file", passwordFile.get());
                 io.edgewatch.util.Redaction.rememberSecret(pw);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("edgewatch.mqtt.password-file " + passwordFile.get() + " cannot be read: " + e.getMessage(), e);

@@ -74,6 +74,7 @@ final class TlsSupport {
 
     private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         String pem = Files.readString(file);
+        io.edgewatch.util.SecretFiles.warnIfOpen("edgewatch.mqtt.key-file", file);
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new IllegalArgumentException("key file " + file + " must be an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY);"
                     + " convert with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key");

@@ -109,7 +109,7 @@ public class Agent {
                 CaptureSettings d = CaptureSettings.defaults(id, req.sources().get(i));
                 CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
                         d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
-                        captureConfig.stallTimeoutMs());
+                        captureConfig.stallTimeoutMs(), captureConfig.maxFramePx());
                 if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
                     throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
                 }

@@ -26,7 +26,7 @@ public final class Settings {
     /** Capture settings of a configured camera, with the reconnect and stall figures of {@code edgewatch.capture.*}. */
     public static io.edgewatch.capture.CaptureSettings camera(String id, EdgewatchConfig.Camera c, io.edgewatch.config.CaptureConfig cc) {
         return new io.edgewatch.capture.CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
-                cc.reconnectMinMs(), cc.reconnectMaxMs(), c.replaySpeed(), cc.stallTimeoutMs());
+                cc.reconnectMinMs(), cc.reconnectMaxMs(), c.replaySpeed(), cc.stallTimeoutMs(), cc.maxFramePx());
     }
 
     /**
