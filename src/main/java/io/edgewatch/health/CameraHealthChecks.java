@@ -71,7 +71,11 @@ public class CameraHealthChecks {
                 .withData("roundsSkipped", p.skippedRounds())
                 .withData("lastInvokeMs", round(p.lastInvokeMs()))
                 .withData("activeTracks", (long) p.activeTracks())
-                .withData("stationaryTracks", (long) p.stationaryTracks());
+                .withData("stationaryTracks", (long) p.stationaryTracks())
+                .withData("pipelineRestarts", p.restarts());
+        if (p.lastFailure() != null) {
+            b.withData("lastPipelineFailure", io.edgewatch.util.Redaction.text(p.lastFailure()));
+        }
         if (s.width() > 0) {
             b.withData("resolution", s.width() + "x" + s.height());
         }

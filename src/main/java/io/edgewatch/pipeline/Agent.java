@@ -211,6 +211,22 @@ public class Agent {
         publisher = new EventPublisher(sink, mapper, config.events().topicPrefix(), firstSeq);
         EventPolicy policy = Settings.events(config.events());
         TrackerSettings ts = Settings.tracker(config.tracker());
+        try {
+            startCameras(req, cameras, configured, detection, zoneSettings, policy, ts);
+        } catch (RuntimeException e) {
+            // half-way: stop what was started (cameras, detector, faces, sink) before the error goes up
+            LOG.errorf("start-up failed after %d camera(s) had started: %s; stopping them", pipelines.size(), e.getMessage());
+            running = true;
+            stop();
+            throw e;
+        }
+        running = true;
+        started.fire(new AgentStarted(List.copyOf(pipelines), detectorService));
+    }
+
+    private void startCameras(RunRequest req, Map<String, CaptureSettings> cameras, Map<String, EdgewatchConfig.Camera> configured,
+                              Map<String, DetectionSettings> detection, Map<String, io.edgewatch.zones.ZoneSettings> zoneSettings,
+                              EventPolicy policy, TrackerSettings ts) {
         for (CaptureSettings cs : cameras.values()) {
             double expectedFps = Optional.ofNullable(configured.get(cs.cameraId())).map(EdgewatchConfig.Camera::expectedFps).orElse(10.0);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
@@ -239,8 +255,6 @@ public class Agent {
                     ds.detectFps() == 0 ? "every frame" : String.format(java.util.Locale.ROOT, "%.1f fps", ds.detectFps()),
                     ds.motionGating() ? "on" : "off", p.stageNames());
         }
-        running = true;
-        started.fire(new AgentStarted(List.copyOf(pipelines), detectorService));
     }
 
     private EventSink createSink(Optional<String> mqttOverride) {

@@ -1,5 +1,7 @@
 package io.edgewatch.pipeline;
 
+import io.edgewatch.util.Redaction;
+
 import io.edgewatch.capture.CaptureStats;
 import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.CapturedFrame;
@@ -75,6 +77,14 @@ public final class CameraPipeline implements Runnable {
     private volatile int activeTracks;
     private volatile int stationaryTracks;
     private volatile String error;
+    private volatile String lastFailure;
+    private final java.util.concurrent.atomic.AtomicLong restarts = new java.util.concurrent.atomic.AtomicLong();
+    /** First delay before the frame loop resumes after a failure, ms (doubled per failure in a row, capped). */
+    static final long RESTART_MIN_MS = 1_000;
+    /** Cap of the restart delay, ms. */
+    static final long RESTART_MAX_MS = 30_000;
+    /** Failures in a row (no healthy minute between) after which liveness reports the camera DOWN (still retried). */
+    static final int FAILURES_FOR_DOWN = 5;
     private volatile boolean stopped;
     private boolean rateWarned;
     private long rateSeq = -1;
@@ -144,6 +154,8 @@ public final class CameraPipeline implements Runnable {
                 .description("Confirmed tracks currently alive").tags(cam).register(registry);
         Gauge.builder("edgewatch.tracks.stationary", this, CameraPipeline::stationaryTracks)
                 .description("Confirmed tracks currently stationary").tags(cam).register(registry);
+        FunctionCounter.builder("edgewatch.pipeline.restarts", restarts, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Times the camera's frame loop failed and was resumed after a back-off").tags(cam).register(registry);
         FunctionCounter.builder("edgewatch.detection.rounds.skipped", schedule, DetectionSchedule::skipped)
                 .description("Detection rounds due but skipped for lack of detector time").tags(cam).register(registry);
         FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
@@ -411,48 +423,80 @@ public final class CameraPipeline implements Runnable {
     public void run() {
         Window w = new Window(System.nanoTime());
         FrameContext inFlight = null; // submitted to the detector, not yet completed
+        long backoffMs = RESTART_MIN_MS;
+        int inARow = 0;
+        long healthySinceMs = System.currentTimeMillis();
         try {
             while (!stopped) {
-                if (inFlight != null && inFlight.pending.isDone()) { // publish as soon as the detector is done
-                    FrameContext done = inFlight;
-                    inFlight = null;
-                    try (CapturedFrame c = done.frame) {
-                        complete(done);
-                    }
-                    w.frames++;
-                }
-                // while a round is in flight, look for the next frame in short steps, so the round is completed as
-                // soon as it is done even when no frame follows soon (latency), and prepared meanwhile when one does
-                CapturedFrame f = slot.take(inFlight != null ? 1 : 500);
-                if (f != null) {
-                    checkSourceRate(f);
-                    if (!due(f)) {
-                        f.close();
-                    } else {
-                        FrameContext next = new FrameContext(f);
-                        try {
-                            early(next);
-                            if (inFlight != null) {
-                                FrameContext done = inFlight;
-                                inFlight = null;
-                                try (CapturedFrame c = done.frame) {
-                                    complete(done);
+                try {
+                    while (!stopped) {
+                        if (inFlight != null && inFlight.pending.isDone()) { // publish as soon as the detector is done
+                            FrameContext done = inFlight;
+                            inFlight = null;
+                            try (CapturedFrame c = done.frame) {
+                                complete(done);
+                            }
+                            w.frames++;
+                        }
+                        // while a round is in flight, look for the next frame in short steps, so the round is completed as
+                        // soon as it is done even when no frame follows soon (latency), and prepared meanwhile when one does
+                        CapturedFrame f = slot.take(inFlight != null ? 1 : 500);
+                        if (f != null) {
+                            checkSourceRate(f);
+                            if (!due(f)) {
+                                f.close();
+                            } else {
+                                FrameContext next = new FrameContext(f);
+                                try {
+                                    early(next);
+                                    if (inFlight != null) {
+                                        FrameContext done = inFlight;
+                                        inFlight = null;
+                                        try (CapturedFrame c = done.frame) {
+                                            complete(done);
+                                        }
+                                        w.frames++;
+                                    }
+                                    submit(next);
+                                    inFlight = next;
+                                } catch (RuntimeException e) {
+                                    if (next != inFlight) {
+                                        next.frame.close();
+                                    }
+                                    throw e;
                                 }
-                                w.frames++;
                             }
-                            submit(next);
-                            inFlight = next;
-                        } catch (RuntimeException e) {
-                            if (next != inFlight) {
-                                next.frame.close();
-                            }
-                            throw e;
+                        } else if (slot.finished()) {
+                            break;
+                        }
+                        w = tick(w);
+                        if (inARow > 0 && System.currentTimeMillis() - healthySinceMs > 60_000) {
+                            inARow = 0; // a healthy minute: the next failure starts the back-off again
+                            backoffMs = RESTART_MIN_MS;
+                            error = null;
                         }
                     }
-                } else if (slot.finished()) {
-                    break;
+                    break; // stopped, or the source ended
+                } catch (RuntimeException e) {
+                    // supervision: a failing frame (a stage's bug, a native error surfaced as an exception) never ends the
+                    // camera; the round in flight is dropped, the stages keep their state (open tracks still end once), and the
+                    // frame loop resumes after a back-off, counted in health and metrics
+                    if (inFlight != null) {
+                        awaitQuietly(inFlight);
+                        inFlight.frame.close();
+                        inFlight = null;
+                    }
+                    long n = restarts.incrementAndGet();
+                    inARow++;
+                    lastFailure = Redaction.text(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    LOG.errorf(e, "camera %s: pipeline failed (%d in a row, %d in all): %s; resuming in %d ms", cameraId, inARow, n, lastFailure, backoffMs);
+                    if (inARow >= FAILURES_FOR_DOWN) {
+                        error = "pipeline failed " + inARow + " times in a row, last: " + lastFailure;
+                    }
+                    Thread.sleep(backoffMs);
+                    backoffMs = Math.min(RESTART_MAX_MS, backoffMs * 2);
+                    healthySinceMs = System.currentTimeMillis();
                 }
-                w = tick(w);
             }
             if (inFlight != null) {
                 FrameContext done = inFlight;
@@ -463,9 +507,9 @@ public final class CameraPipeline implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // only from completing the last round after the loop
             error = e.getMessage();
-            LOG.errorf(e, "camera %s: pipeline failed: %s", cameraId, e.getMessage());
+            LOG.errorf(e, "camera %s: pipeline failed at the end of the stream: %s", cameraId, e.getMessage());
             capture.stop();
         } finally {
             if (inFlight != null) { // failed or interrupted with a round queued: wait for it before the frame is released
@@ -657,8 +701,31 @@ public final class CameraPipeline implements Runnable {
         return expectedFps;
     }
 
-    /** Pipeline error, or null. */
+    /**
+     * Why liveness reports this camera DOWN, or null: set after {@value #FAILURES_FOR_DOWN} failures of the frame loop
+     * in a row (it is still resumed with back-off) or a failure at the end of a stream; cleared after a healthy minute.
+     */
     public String error() {
         return error;
+    }
+
+    /** Times the frame loop failed and was resumed (supervision). */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** The last failure of the frame loop (redacted), or null. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    private void awaitQuietly(FrameContext ctx) {
+        try {
+            if (ctx.pending != null) {
+                ctx.pending.await();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("camera %s: round in flight at a failure: %s", cameraId, e.getMessage());
+        }
     }
 }

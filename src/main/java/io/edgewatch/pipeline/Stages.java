@@ -190,6 +190,7 @@ public final class Stages {
     /** Face identification of person tracks (only when faces are enabled). */
     public static final class Faces implements Stage {
         private final io.edgewatch.face.FaceStage faces;
+        private volatile long failures;
 
         public Faces(io.edgewatch.face.FaceStage faces) {
             this.faces = faces;
@@ -202,7 +203,21 @@ public final class Stages {
 
         @Override
         public void process(FrameContext ctx) {
-            faces.process(ctx.frame.image(), ctx.update.active(), ctx.frame.seq(), ctx.frame.captureTimeMs());
+            try {
+                faces.process(ctx.frame.image(), ctx.update.active(), ctx.frame.seq(), ctx.frame.captureTimeMs());
+            } catch (RuntimeException e) {
+                // a failing face or audit step skips this frame's faces, never the camera (issue 10, item 10)
+                long n = ++failures;
+                if (n == 1 || n % 100 == 0) {
+                    org.jboss.logging.Logger.getLogger(Faces.class).warnf("camera %s: face step failed on frame %d (%d failures so far), "
+                            + "its faces skipped: %s", faces.cameraId(), ctx.frame.seq(), n, io.edgewatch.util.Redaction.text(String.valueOf(e)));
+                }
+            }
+        }
+
+        /** Frames whose face step failed and was skipped. */
+        public long failures() {
+            return failures;
         }
 
         @Override
@@ -263,7 +278,17 @@ public final class Stages {
             if (zones != null) {
                 ev = zones.annotate(ev);
             }
-            return faces != null ? faces.annotate(ev) : ev;
+            if (faces == null) {
+                return ev;
+            }
+            try {
+                return faces.annotate(ev);
+            } catch (RuntimeException e) {
+                // the events go out without their face results rather than not at all
+                org.jboss.logging.Logger.getLogger(Events.class).warnf("camera %s: face results not attached to %d event(s): %s",
+                        faces.cameraId(), ev.size(), io.edgewatch.util.Redaction.text(String.valueOf(e)));
+                return ev;
+            }
         }
     }
 }
