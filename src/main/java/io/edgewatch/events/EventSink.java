@@ -28,6 +28,18 @@ public interface EventSink extends AutoCloseable {
     }
 
     /**
+     * Sends one non-retained message and runs {@code acked} once the receiver has it for good: for MQTT when the
+     * broker's PUBACK arrives (never, if the connection drops first: the caller sends it again after the next
+     * connect). The default is done on hand-off.
+     *
+     * @throws SinkException when the message cannot be handed over now
+     */
+    default void sendAcknowledged(String topic, byte[] payload, Runnable acked) {
+        send(topic, payload, false);
+        acked.run();
+    }
+
+    /**
      * Registers an action run after every successful (re)connect of the sink, on the sink's own thread, after its
      * retained state is republished: other store-and-forward streams (the face audit log) send their backlog then.
      * Sinks that are always connected (standard output) never call it; the default ignores it.

@@ -29,10 +29,12 @@ import java.util.function.Consumer;
  * and {@code prev} of the first line is 64 zeros. Changing, removing or reordering a line breaks the chain, which
  * {@link #verify} reports with the line number. Entries never contain templates or images. Each line is forced to
  * disk before {@link #append} returns and then handed to the optional publisher (MQTT
- * {@code <prefix>/<device>/audit}). Forwarding is store-and-forward: {@code <log>.forwarded} records the seq of the
- * last entry the publisher accepted; entries it refused (broker down, or written by the CLI while no agent ran) are
- * sent in order, from the file, by the next {@link #append} or {@link #forwardPending()} (the agent calls it after
- * every MQTT connect). Delivery is at least once: a subscriber keeps the entries by {@code seq} and checks the chain.
+ * {@code <prefix>/<device>/audit}). Forwarding is store-and-forward: {@code <log>.forwarded} records the seq up to
+ * which every entry was <em>acknowledged</em> (MQTT PUBACK at QoS 1, not merely handed to the client); entries the
+ * publisher refused (broker down, or written by the CLI while no agent ran) or that were sent but not acknowledged
+ * before a disconnect are sent again, in order, from the file, by the next {@link #append}, {@link #forwardPending()}
+ * or {@link #forwardAfterConnect()} (the agent calls it after every MQTT connect). Delivery is at least once: a
+ * subscriber keeps the entries by {@code seq} and checks the chain.
  * Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
@@ -42,7 +44,20 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final ObjectMapper mapper;
     private final FileChannel channel;
-    private volatile Consumer<byte[]> publisher;
+    /**
+     * Where entries go: {@code send(line, acked)} hands one line over, throwing when it cannot now; {@code acked} runs
+     * (on any thread) once the receiver has it for good (MQTT: the PUBACK).
+     */
+    @FunctionalInterface
+    public interface Publisher {
+        void send(byte[] line, Runnable acked);
+    }
+
+    private volatile Publisher publisher;
+    /** Highest seq handed to the publisher in this connection (acknowledged or not). */
+    private long sentSeq;
+    /** Acknowledged seqs above {@link #forwardedSeq} that arrived out of order. */
+    private final java.util.TreeSet<Long> ackedAhead = new java.util.TreeSet<>();
     private String lastHash;
     private long seq;
     private long forwardedSeq;
@@ -55,6 +70,7 @@ public final class AuditLog implements AutoCloseable {
         this.lastHash = lastHash;
         this.seq = seq;
         this.forwardedSeq = forwardedSeq;
+        this.sentSeq = forwardedSeq;
     }
 
     /**
@@ -97,9 +113,28 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Sets where each appended line is also sent (e.g. MQTT), or null. */
-    public void publisher(Consumer<byte[]> p) {
+    /** Sets where each appended line is also sent (e.g. MQTT), or null; see {@link Publisher}. */
+    public void publisher(Publisher p) {
         this.publisher = p;
+    }
+
+    /** A publisher that is done when it returns (standard output, a list): the hand-off is the acknowledgement. */
+    public void publisher(Consumer<byte[]> p) {
+        this.publisher = p == null ? null : (line, acked) -> {
+            p.accept(line);
+            acked.run();
+        };
+    }
+
+    /**
+     * After a (re)connect: whatever was sent but not acknowledged before is sent again, then everything pending.
+     *
+     * @return entries sent by this call
+     */
+    public synchronized int forwardAfterConnect() {
+        sentSeq = forwardedSeq;
+        ackedAhead.clear();
+        return forwardPending();
     }
 
     /**
@@ -162,7 +197,7 @@ public final class AuditLog implements AutoCloseable {
             lastHash = hash;
             writeHead(file, seq, hash);
             if (publisher != null) {
-                if (forwardedSeq == seq - 1) {
+                if (sentSeq == seq - 1) {
                     forward(seq, line); // nothing pending: no need to read the file
                 } else {
                     forwardPending();
@@ -183,7 +218,7 @@ public final class AuditLog implements AutoCloseable {
      */
     public synchronized int forwardPending() {
         syncTail(); // entries a CLI command appended while the agent runs
-        if (publisher == null || forwardedSeq >= seq) {
+        if (publisher == null || sentSeq >= seq) {
             return 0;
         }
         int sent = 0;
@@ -193,7 +228,7 @@ public final class AuditLog implements AutoCloseable {
                     continue;
                 }
                 long n = mapper.readTree(line).path("seq").asLong(-1);
-                if (n <= forwardedSeq) {
+                if (n <= sentSeq) {
                     continue;
                 }
                 if (!forward(n, line)) {
@@ -205,20 +240,20 @@ public final class AuditLog implements AutoCloseable {
             throw new FaceException("audit log " + file + " cannot be read for forwarding: " + e.getMessage(), e);
         }
         if (sent > 0) {
-            org.jboss.logging.Logger.getLogger(AuditLog.class).infof("audit: %d pending entries forwarded (up to seq %d)", sent, forwardedSeq);
+            org.jboss.logging.Logger.getLogger(AuditLog.class).infof("audit: %d pending entries sent (up to seq %d)", sent, sentSeq);
         }
         return sent;
     }
 
-    /** Entries not yet accepted by the publisher. */
+    /** Entries not yet acknowledged by the receiver. */
     public synchronized long pendingForward() {
         return seq - forwardedSeq;
     }
 
     private boolean forward(long entrySeq, String line) {
-        Consumer<byte[]> p = publisher;
+        Publisher p = publisher;
         try {
-            p.accept(line.getBytes(StandardCharsets.UTF_8));
+            p.send(line.getBytes(StandardCharsets.UTF_8), () -> acknowledged(entrySeq));
         } catch (RuntimeException e) {
             if (!forwardWarned) {
                 forwardWarned = true;
@@ -229,14 +264,29 @@ public final class AuditLog implements AutoCloseable {
             return false;
         }
         forwardWarned = false;
-        forwardedSeq = entrySeq;
+        sentSeq = entrySeq;
+        return true;
+    }
+
+    /** The receiver has entry {@code entrySeq}: the forwarded mark advances over every contiguous acknowledged entry. */
+    private synchronized void acknowledged(long entrySeq) {
+        if (entrySeq <= forwardedSeq) {
+            return;
+        }
+        ackedAhead.add(entrySeq);
+        long before = forwardedSeq;
+        while (ackedAhead.remove(forwardedSeq + 1)) {
+            forwardedSeq++;
+        }
+        if (forwardedSeq == before) {
+            return;
+        }
         try {
-            writeSeqFile(forwardedFile(file), Long.toString(entrySeq));
+            writeSeqFile(forwardedFile(file), Long.toString(forwardedSeq));
         } catch (IOException e) {
-            // the entry went out; at worst it is sent again after a restart (at-least-once)
+            // the entry arrived; at worst it is sent again after a restart (at-least-once)
             org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit: %s cannot be written: %s", forwardedFile(file), e.getMessage());
         }
-        return true;
     }
 
     /** The file beside the log that records the seq of the last entry handed to the publisher ({@code <log>.forwarded}). */

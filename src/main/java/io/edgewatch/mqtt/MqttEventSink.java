@@ -378,6 +378,31 @@ public final class MqttEventSink implements EventSink {
         }
     }
 
+    /** Publishes at the configured QoS; {@code acked} runs on Paho's callback thread when the PUBACK arrives. */
+    @Override
+    public void sendAcknowledged(String topic, byte[] payload, Runnable acked) {
+        if (!up) {
+            throw new SinkException("MQTT " + settings.redactedUrl() + ": not connected", null);
+        }
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(settings.qos());
+        try {
+            client.publish(topic, m, null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acked.run();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.debugf("MQTT %s: %s not acknowledged: %s", settings.redactedUrl(), topic, e);
+                }
+            });
+        } catch (MqttException e) {
+            throw new SinkException("MQTT " + settings.redactedUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Waits until connected.
      *

@@ -195,10 +195,10 @@ public class Agent {
         if (faceService != null) {
             if (sink instanceof MqttEventSink) {
                 String auditTopic = config.events().topicPrefix() + "/" + config.deviceId() + "/audit";
-                faceService.audit().publisher(line -> sink.send(auditTopic, line, false));
+                faceService.audit().publisher((line, acked) -> sink.sendAcknowledged(auditTopic, line, acked)); // forwarded on PUBACK
                 // entries written while the broker was down, or by the CLI while no agent ran, follow every connect
                 io.edgewatch.face.AuditLog audit = faceService.audit();
-                sink.onConnected(audit::forwardPending);
+                sink.onConnected(audit::forwardAfterConnect);
             }
             // without a broker the entries stay pending in the file (standard output carries events only) and are
             // forwarded by the next agent that has one
