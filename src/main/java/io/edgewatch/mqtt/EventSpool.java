@@ -1,6 +1,7 @@
 package io.edgewatch.mqtt;
 
 import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
@@ -41,6 +42,8 @@ public final class EventSpool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventSpool.class);
     /** File name inside the spool directory. */
     public static final String FILE_NAME = "events.mv.db";
+    /** Beside the spool: the highest seq ever spooled, kept outside the MVStore file. */
+    public static final String SEQ_FILE_NAME = "events.seq";
 
     /**
      * A range of sequence numbers that was dropped before it could be delivered.
@@ -69,6 +72,9 @@ public final class EventSpool implements AutoCloseable {
     private final SpoolSettings settings;
     private final Path file;
     private final MVStore store;
+    private final Path seqFile;
+    private long seqFloor;
+    private boolean seqWarned;
     private final MVMap<Long, byte[]> events;
     private final MVMap<Long, String> gaps;
     private final MVMap<String, Long> meta;
@@ -76,9 +82,11 @@ public final class EventSpool implements AutoCloseable {
     private long dropped;
 
     /**
-     * Opens (or creates) the spool in {@code settings.dir()}. A file that MVStore cannot open is moved aside to
-     * {@code events.mv.db.corrupt-<epochMs>} (kept for inspection) and a fresh spool is started; the error is logged
-     * with both file names.
+     * Opens (or creates) the spool in {@code settings.dir()}. A damaged file is moved aside to
+     * {@code events.mv.db.corrupt-<epochMs>} (kept for inspection until older than the age bound) and a fresh spool
+     * is started; the error is logged with both file names. Its seq numbering continues after the highest seq ever
+     * spooled here ({@value #SEQ_FILE_NAME}), so subscribers that de-duplicate by seq drop nothing. A file held by
+     * another process or unreadable for another reason is left alone and refused.
      *
      * @throws IllegalArgumentException naming the directory when it cannot be created or written
      */
@@ -95,10 +103,14 @@ public final class EventSpool implements AutoCloseable {
             throw new IllegalArgumentException("edgewatch.spool.dir " + settings.dir() + " is not writable");
         }
         this.file = settings.dir().resolve(FILE_NAME);
+        this.seqFile = settings.dir().resolve(SEQ_FILE_NAME);
+        this.seqFloor = readSeqFloor(seqFile);
+        removeOldCopies(settings.dir(), settings.maxAgeMs());
         MVStore s;
         try {
             s = open(file);
         } catch (MVStoreException | IllegalStateException e) {
+            refuseUnlessCorrupt(e);
             Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
             LOG.errorf("event spool %s cannot be opened (%s); moved to %s, starting an empty spool", file, e.getMessage(), aside);
             try {
@@ -147,6 +159,67 @@ public final class EventSpool implements AutoCloseable {
         dropped = meta.getOrDefault("dropped", 0L);
     }
 
+    /**
+     * A spool that cannot be opened for a reason other than damage (held by another process, unreadable, written by a
+     * newer MVStore) is not moved aside: its events are not lost, start-up stops naming the file and the reason.
+     */
+    private void refuseUnlessCorrupt(RuntimeException e) {
+        if (e instanceof MVStoreException m) {
+            int code = m.getErrorCode();
+            if (code == DataUtils.ERROR_FILE_LOCKED) {
+                throw new IllegalArgumentException("event spool " + file + " is in use by another process (a second agent? give each its"
+                        + " own edgewatch.spool.dir); not touched: " + m.getMessage(), m);
+            }
+            if (code == DataUtils.ERROR_UNSUPPORTED_FORMAT) {
+                throw new IllegalArgumentException("event spool " + file + " was written by another MVStore version (" + m.getMessage()
+                        + "); not moved aside, its pending events are kept", m);
+            }
+        }
+        if (Files.exists(file) && (!Files.isReadable(file) || !Files.isWritable(file))) {
+            throw new IllegalArgumentException("event spool " + file + " is not readable and writable by this user (" + e.getMessage()
+                    + "); not moved aside, its pending events are kept: fix its owner or mode", e);
+        }
+    }
+
+    /** The highest seq ever spooled in this folder, from {@value #SEQ_FILE_NAME} (0 when absent or unreadable). */
+    private static long readSeqFloor(Path seqFile) {
+        try {
+            String v = Files.readString(seqFile, StandardCharsets.US_ASCII).strip();
+            return v.matches("\\d{1,18}") ? Long.parseLong(v) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Removes {@code events.mv.db.corrupt-*} copies older than the spool's age bound (their events expired anyway). */
+    private static void removeOldCopies(Path dir, long maxAgeMs) {
+        long now = System.currentTimeMillis();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(FILE_NAME + ".corrupt-")
+                        && now - Files.getLastModifiedTime(p).toMillis() > maxAgeMs) {
+                    Files.deleteIfExists(p);
+                    LOG.infof("event spool: removed %s, older than edgewatch.spool.max-age-s", p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("event spool %s: old corrupt copies not removed: %s", dir, e.getMessage());
+        }
+    }
+
+    /** Records the highest seq outside the MVStore file, so a damaged spool never makes seq start again. */
+    private void writeSeqFloor(long seq) {
+        try {
+            Files.writeString(seqFile, Long.toString(seq), StandardCharsets.US_ASCII);
+            seqFloor = seq;
+        } catch (IOException e) {
+            if (!seqWarned) {
+                seqWarned = true;
+                LOG.warnf("event spool: %s cannot be written: %s", seqFile, e.getMessage());
+            }
+        }
+    }
+
     private static MVStore open(Path file) {
         // auto-commit stays on as a back-stop for lazily committed removals; appends commit explicitly
         return new MVStore.Builder().fileName(file.toString()).open();
@@ -174,6 +247,7 @@ public final class EventSpool implements AutoCloseable {
         bytes += value.length;
         meta.put("lastSeq", seq);
         commit(true);
+        writeSeqFloor(seq);
     }
 
     /**
@@ -267,7 +341,7 @@ public final class EventSpool implements AutoCloseable {
 
     /** Last sequence number ever appended (0 for a new spool); survives restarts. */
     public synchronized long lastSeq() {
-        return meta.getOrDefault("lastSeq", 0L);
+        return Math.max(seqFloor, meta.getOrDefault("lastSeq", 0L));
     }
 
     /** Events waiting for an acknowledgement. */
