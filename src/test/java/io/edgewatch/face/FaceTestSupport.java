@@ -1,6 +1,5 @@
 package io.edgewatch.face;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.capture.CaptureSettings;
 import io.edgewatch.capture.CaptureStats;
@@ -24,9 +23,7 @@ import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,33 +49,7 @@ final class FaceTestSupport {
     }
 
     /** An event sink that keeps every message (a real sink of the pipeline, like standard output). */
-    static final class RecordingSink implements EventSink {
-        final List<String> topics = new ArrayList<>();
-        final List<JsonNode> payloads = new ArrayList<>();
-
-        @Override
-        public synchronized void send(String topic, byte[] payload, boolean retained) {
-            topics.add(topic);
-            try {
-                payloads.add(MAPPER.readTree(new String(payload, StandardCharsets.UTF_8)));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public boolean connected() {
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "recording";
-        }
-
-        @Override
-        public void close() {
-        }
+    static final class RecordingSink extends io.edgewatch.testsupport.RecordingSink {
     }
 
     /**

@@ -10,21 +10,17 @@ import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.events.EventPublisher;
-import io.edgewatch.events.EventSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.inference.TfliteModel;
+import io.edgewatch.testsupport.RecordingSink;
 import io.edgewatch.testsupport.TestPaths;
 import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,31 +37,7 @@ class PipelineSupervisionTest {
     @Test
     void aFailingFrameIsSkippedAndTheCameraGoesOn() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> events = new ArrayList<>();
-        EventSink sink = new EventSink() {
-            @Override
-            public synchronized void send(String topic, byte[] payload, boolean retained) {
-                try {
-                    events.add(mapper.readTree(payload));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public boolean connected() {
-                return true;
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        RecordingSink sink = new RecordingSink();
         CaptureSettings cs = CaptureSettings.defaults("cam1", TestPaths.vtest().toString());
         LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
         CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("cam1"), 300);
@@ -99,7 +71,7 @@ class PipelineSupervisionTest {
         Map<String, Integer> news = new HashMap<>();
         Map<String, Integer> ends = new HashMap<>();
         synchronized (sink) {
-            for (JsonNode e : events) {
+            for (JsonNode e : sink.payloads) {
                 String type = e.path("type").asText();
                 String id = e.path("track").path("id").asText();
                 if (type.equals("new")) {
