@@ -88,7 +88,9 @@ public final class EventSpool implements AutoCloseable {
      * spooled here ({@value #SEQ_FILE_NAME}), so subscribers that de-duplicate by seq drop nothing. A file held by
      * another process or unreadable for another reason is left alone and refused.
      *
-     * @throws IllegalArgumentException naming the directory when it cannot be created or written
+     * @throws IllegalArgumentException naming the directory when it cannot be created or written, or naming the file
+     *                                  when another process holds it, this user cannot read and write it, or another
+     *                                  MVStore version wrote it
      */
     public EventSpool(SpoolSettings settings) {
         this.settings = settings;
