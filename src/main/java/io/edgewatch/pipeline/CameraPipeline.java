@@ -493,7 +493,9 @@ public final class CameraPipeline implements Runnable {
                     if (inARow >= FAILURES_FOR_DOWN) {
                         error = "pipeline failed " + inARow + " times in a row, last: " + lastFailure;
                     }
-                    Thread.sleep(backoffMs);
+                    for (long until = System.currentTimeMillis() + backoffMs; !stopped && System.currentTimeMillis() < until; ) {
+                        Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis()))); // stop() ends the wait
+                    }
                     backoffMs = Math.min(RESTART_MAX_MS, backoffMs * 2);
                     healthySinceMs = System.currentTimeMillis();
                 }
