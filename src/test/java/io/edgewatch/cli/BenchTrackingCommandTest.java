@@ -121,24 +121,18 @@ class BenchTrackingCommandTest {
         LaunchResult tiled = launcher.launch("bench-tracking", "--source", video.toString(), "--gt", gt.toString(), "--tile", "2",
                 "--tile-clip", clip.toString(), "--mot-out", out("stadtmitte-2x2.txt").toString());
         assertThat(tiled.exitCode()).as(tiled.getErrorOutput()).isZero();
-        // the before figure: the same wide view with gating off, the whole 1280x960 frame shrunk into the model input
-        LaunchResult whole = launcher.launch("bench-tracking", "--source", video.toString(), "--gt", gt.toString(), "--tile", "2",
-                "--tile-clip", out("stadtmitte-2x2-b.avi").toString(), "--gating", "false", "--mot-out", out("stadtmitte-2x2-whole.txt").toString());
-        assertThat(whole.exitCode()).as(whole.getErrorOutput()).isZero();
+        // the before figure (the same wide view with gating off: the whole 1280x960 frame shrunk into the model input,
+        // recall 0.499 on 2026-12-02) is measured by hand with --gating false, not here: it asserts nothing
         List<String> p = stdout(plain);
         List<String> t = stdout(tiled);
-        List<String> w = stdout(whole);
         p.forEach(l -> System.out.println("Stadtmitte: " + l));
         t.forEach(l -> System.out.println("Stadtmitte 2x2 regions: " + l));
-        w.forEach(l -> System.out.println("Stadtmitte 2x2 gating off: " + l));
         assertThat(t).anySatisfy(l -> assertThat(l).contains(" frames 179 ").contains(" size 1280x960 ").contains(" gating on "));
         assertThat(t).anySatisfy(l -> assertThat(l).contains("people 40 "));
         assertThat(Files.size(clip)).isPositive();
         double recall = figure(p, "clear", "recall");
         double recallTiled = figure(t, "clear", "recall");
-        double recallWhole = figure(w, "clear", "recall");
-        System.out.printf("wide view recall: untiled %.3f, 2x2 with regions %.3f (%.2f x), 2x2 gating off %.3f (%.2f x)%n", recall,
-                recallTiled, recallTiled / recall, recallWhole, recallWhole / recall);
+        System.out.printf("wide view recall: untiled %.3f, 2x2 with regions %.3f (%.2f x)%n", recall, recallTiled, recallTiled / recall);
         // measured 2026-12-02: 0.761, 0.722 (0.95 x), 0.499 (0.66 x)
         assertThat(recall).isGreaterThan(0.6);
         assertThat(recallTiled).as("issue 9: recall on the 2x2 wide view >= 0.9 x untiled").isGreaterThanOrEqualTo(0.9 * recall);
