@@ -75,6 +75,18 @@ public class BenchCamerasCommand implements Callable<Integer> {
         this.registry = registry;
     }
 
+    /** Length of a video file in seconds, or 0 when FFmpeg does not know it (then it is not checked). */
+    private static double lengthS(Path p) {
+        try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(p.toFile())) {
+            g.start();
+            long us = g.getLengthInTime();
+            g.stop();
+            return us > 0 ? us / 1e6 : 0;
+        } catch (Exception e) {
+            return 0; // not a video FFmpeg can open: the run reports it, naming the camera
+        }
+    }
+
     /** Figures of one camera over the measured window. */
     record CameraFigures(String camera, double decodedFps, double motionFps, double detectionFps, double skippedFps,
                          double p50Ms, double p95Ms) { }
@@ -102,6 +114,17 @@ public class BenchCamerasCommand implements Callable<Integer> {
         for (Path p : sources) {
             if (!Files.isReadable(p)) {
                 System.err.println("edgewatch: --source: video file " + p + " does not exist or is not readable");
+                return 2;
+            }
+            // the files are not looped: a shorter one would end inside the measured window and dilute the figures
+            double lengthS = lengthS(p);
+            int needS = warmupS + durationS;
+            if (compareGating && staticScene == null && p.equals(sources.get(0))) {
+                needS = Math.max(needS, compareWarmupS + compareS);
+            }
+            if (lengthS > 0 && lengthS < needS) {
+                System.err.printf(Locale.ROOT, "edgewatch: --source: video file %s lasts %.1f s, the run needs %d s (warm-up + duration); "
+                        + "shorten --duration-s/--warmup-s or give a longer file%n", p, lengthS, needS);
                 return 2;
             }
         }

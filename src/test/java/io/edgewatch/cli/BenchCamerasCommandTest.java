@@ -64,6 +64,10 @@ class BenchCamerasCommandTest {
         LaunchResult r = launcher.launch("bench-cameras", "--source", TestPaths.vtest().toString(), "--cameras", "0");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.getErrorOutput()).contains("--cameras");
+        // vtest.avi lasts 79.5 s; the files are not looped, so a longer run is refused rather than diluted
+        LaunchResult tooLong = launcher.launch("bench-cameras", "--source", TestPaths.vtest().toString(), "--duration-s", "90");
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.getErrorOutput()).contains("lasts 79.5 s, the run needs 95 s");
         LaunchResult missing = launcher.launch("bench-cameras", "--source", "/nonexistent/clip.avi");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.getErrorOutput()).contains("/nonexistent/clip.avi");
