@@ -73,6 +73,8 @@ public final class EventSpool implements AutoCloseable {
     private final Path file;
     private final MVStore store;
     private final Path seqFile;
+    /** Kept open: each append overwrites the seq in place (no open/close per event). */
+    private java.nio.channels.FileChannel seqChannel;
     private long seqFloor;
     private boolean seqWarned;
     private final MVMap<Long, byte[]> events;
@@ -122,13 +124,9 @@ public final class EventSpool implements AutoCloseable {
             }
             s = open(file);
         }
-        MVMap<Long, byte[]> ev;
-        MVMap<Long, String> gp;
-        MVMap<String, Long> mt;
+        Maps maps;
         try {
-            ev = TypedMaps.open(s, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class);
-            gp = TypedMaps.open(s, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class);
-            mt = TypedMaps.open(s, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class);
+            maps = Maps.open(s);
             s.commit();
         } catch (MVStoreException | IllegalStateException e) {
             // a map of the wrong types (or a serialised object) is not ours: keep it aside, start empty
@@ -141,9 +139,7 @@ public final class EventSpool implements AutoCloseable {
                 throw new IllegalArgumentException("event spool " + file + " is not trustworthy and cannot be moved aside: " + io.getMessage(), io);
             }
             s = open(file);
-            ev = TypedMaps.open(s, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class);
-            gp = TypedMaps.open(s, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class);
-            mt = TypedMaps.open(s, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class);
+            maps = Maps.open(s);
         }
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // events name tracks, zones, identities
@@ -151,14 +147,23 @@ public final class EventSpool implements AutoCloseable {
             LOG.warnf("event spool %s: cannot make it readable by its owner only: %s", file, e.getMessage());
         }
         this.store = s;
-        this.events = ev;
-        this.gaps = gp;
-        this.meta = mt;
+        this.events = maps.events();
+        this.gaps = maps.gaps();
+        this.meta = maps.meta();
         for (Cursor<Long, byte[]> c = events.cursor(null); c.hasNext(); ) {
             c.next();
             bytes += c.getValue().length;
         }
         dropped = meta.getOrDefault("dropped", 0L);
+    }
+
+    /** The spool's three maps, with explicit types ({@link TypedMaps}). */
+    private record Maps(MVMap<Long, byte[]> events, MVMap<Long, String> gaps, MVMap<String, Long> meta) {
+        static Maps open(MVStore s) {
+            return new Maps(TypedMaps.open(s, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class),
+                    TypedMaps.open(s, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class),
+                    TypedMaps.open(s, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class));
+        }
     }
 
     /**
@@ -209,10 +214,20 @@ public final class EventSpool implements AutoCloseable {
         }
     }
 
-    /** Records the highest seq outside the MVStore file, so a damaged spool never makes seq start again. */
+    /**
+     * Records the highest seq outside the MVStore file, so a damaged spool never makes seq start again: 20 characters
+     * (the number padded with spaces) written in place at offset 0.
+     */
     private void writeSeqFloor(long seq) {
         try {
-            Files.writeString(seqFile, Long.toString(seq), StandardCharsets.US_ASCII);
+            if (seqChannel == null) {
+                seqChannel = java.nio.channels.FileChannel.open(seqFile, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+            }
+            seqChannel.write(ByteBuffer.wrap(String.format(java.util.Locale.ROOT, "%-20d", seq).getBytes(StandardCharsets.US_ASCII)), 0);
+            if (settings.fsync()) {
+                seqChannel.force(false);
+            }
             seqFloor = seq;
         } catch (IOException e) {
             if (!seqWarned) {
@@ -381,6 +396,14 @@ public final class EventSpool implements AutoCloseable {
     public synchronized void close() {
         if (!store.isClosed()) {
             store.close();
+        }
+        if (seqChannel != null) {
+            try {
+                seqChannel.close();
+            } catch (IOException e) {
+                LOG.debugf("event spool: closing %s: %s", seqFile, e.getMessage());
+            }
+            seqChannel = null;
         }
     }
 

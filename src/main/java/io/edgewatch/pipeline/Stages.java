@@ -189,6 +189,7 @@ public final class Stages {
 
     /** Face identification of person tracks (only when faces are enabled). */
     public static final class Faces implements Stage {
+        private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Faces.class);
         private final io.edgewatch.face.FaceStage faces;
         private volatile long failures;
 
@@ -209,7 +210,7 @@ public final class Stages {
                 // a failing face or audit step skips this frame's faces, never the camera (issue 10, item 10)
                 long n = ++failures;
                 if (n == 1 || n % 100 == 0) {
-                    org.jboss.logging.Logger.getLogger(Faces.class).warnf("camera %s: face step failed on frame %d (%d failures so far), "
+                    LOG.warnf("camera %s: face step failed on frame %d (%d failures so far), "
                             + "its faces skipped: %s", faces.cameraId(), ctx.frame.seq(), n, io.edgewatch.util.Redaction.text(String.valueOf(e)));
                 }
             }

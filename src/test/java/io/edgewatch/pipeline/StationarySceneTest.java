@@ -10,12 +10,12 @@ import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.detect.ObjectDetector;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.events.EventPublisher;
-import io.edgewatch.events.EventSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.InterpreterOptions;
 import io.edgewatch.inference.ModelManifest;
 import io.edgewatch.inference.TfliteModel;
 import io.edgewatch.testsupport.EventSchema;
+import io.edgewatch.testsupport.RecordingSink;
 import io.edgewatch.testsupport.TestPaths;
 import io.edgewatch.track.TrackerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,31 +75,8 @@ class StationarySceneTest {
         }
         Path clip = dir.resolve("person-then-empty.avi");
         StaticSceneClip.write(List.of(person, empty), clip, 20, 10, 4); // 20 s each, 10 fps, noise sigma 4
-        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
-        EventSink sink = new EventSink() {
-            @Override
-            public synchronized void send(String topic, byte[] payload, boolean retained) {
-                try {
-                    events.add(MAPPER.readTree(payload));
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-
-            @Override
-            public boolean connected() {
-                return true;
-            }
-
-            @Override
-            public String describe() {
-                return "test";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        RecordingSink sink = new RecordingSink();
+        List<com.fasterxml.jackson.databind.JsonNode> events = sink.payloads; // read after the pipeline finished
         CaptureSettings cs = CaptureSettings.defaults("still", clip.toString());
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
         ObjectDetector detector = new ObjectDetector(TfliteModel.load(ModelManifest.read(TestPaths.detectorManifest(), MAPPER),
