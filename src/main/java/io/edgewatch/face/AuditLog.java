@@ -35,6 +35,11 @@ import java.util.function.Consumer;
  * before a disconnect are sent again, in order, from the file, by the next {@link #append}, {@link #forwardPending()}
  * or {@link #forwardAfterConnect()} (the agent calls it after every MQTT connect). Delivery is at least once: a
  * subscriber keeps the entries by {@code seq} and checks the chain.
+ * <p>
+ * A full disk loses no chain: a line is written whole with its head file or cut back to the last complete entry
+ * (seq and hash do not advance, {@link #append} throws and the caller skips that frame's faces). A last line without
+ * its newline found at open (torn by a crash or by an older version) is saved beside the log, cut off, and recorded
+ * as a {@code torn-line} entry ({@code tornBytes}, {@code offset}, {@code savedTo}), so the log opens and verifies.
  * Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
@@ -62,6 +67,9 @@ public final class AuditLog implements AutoCloseable {
     private long seq;
     private long forwardedSeq;
     private boolean forwardWarned;
+    private boolean forwardedFileWarned;
+    /** Fields of a torn-line entry still to be written (the disk was full at open), or null. */
+    private Map<String, Object> pendingNote;
 
     private AuditLog(Path file, ObjectMapper mapper, FileChannel channel, String lastHash, long seq, long forwardedSeq) {
         this.file = file;
@@ -87,12 +95,18 @@ public final class AuditLog implements AutoCloseable {
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
             }
+            Map<String, Object> torn = cutTornTail(file);
             String last = GENESIS;
             long seq = 0;
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (int i = lines.size() - 1; i >= 0; i--) {
                 if (!lines.get(i).isBlank()) {
-                    JsonNode n = mapper.readTree(lines.get(i));
+                    JsonNode n;
+                    try {
+                        n = mapper.readTree(lines.get(i));
+                    } catch (IOException e) {
+                        n = null;
+                    }
                     if (n == null || !n.hasNonNull("hash") || !n.hasNonNull("seq")) {
                         throw new FaceException("audit log " + file + ": line " + (i + 1) + " is not an audit entry");
                     }
@@ -107,9 +121,100 @@ public final class AuditLog implements AutoCloseable {
                 forwarded = 0;
             }
             FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            return new AuditLog(file, mapper, ch, last, seq, forwarded);
+            AuditLog log = new AuditLog(file, mapper, ch, last, seq, forwarded);
+            log.completeHead();
+            if (torn != null) {
+                log.pendingNote = torn;
+                log.writePendingNote();
+            }
+            return log;
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A last line without its newline was torn by a failed write (full disk, crash): it is copied to
+     * {@code <log>.torn-<epochMs>} (when the disk allows), cut off, and described by the returned fields, which the log
+     * records as a {@code torn-line} entry. Null when the file ends with a newline (or is empty).
+     */
+    private static Map<String, Object> cutTornTail(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0) {
+                return null;
+            }
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, size - 1);
+            if (one.get(0) == '\n') {
+                return null;
+            }
+            // find the last newline, reading backwards in blocks
+            long cut = 0;
+            ByteBuffer block = ByteBuffer.allocate(8192);
+            for (long end = size; end > 0 && cut == 0; ) {
+                long start = Math.max(0, end - block.capacity());
+                block.clear().limit((int) (end - start));
+                ch.read(block, start);
+                for (int i = (int) (end - start) - 1; i >= 0; i--) {
+                    if (block.get(i) == '\n') {
+                        cut = start + i + 1;
+                        break;
+                    }
+                }
+                end = start;
+            }
+            long tornBytes = size - cut;
+            String savedTo = null;
+            try {
+                Path aside = file.resolveSibling(file.getFileName() + ".torn-" + System.currentTimeMillis());
+                try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ch.transferTo(cut, tornBytes, out);
+                    out.force(false);
+                }
+                savedTo = aside.getFileName().toString();
+            } catch (IOException e) {
+                // disk still full: the torn bytes are an incomplete entry, verifiable by nothing; cut them anyway
+            }
+            ch.truncate(cut);
+            ch.force(true);
+            org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit log %s: its last line was torn by a failed write (%d bytes at offset %d);"
+                    + " cut off%s and recorded as a torn-line entry", file, tornBytes, cut, savedTo == null ? "" : ", saved to " + savedTo);
+            Map<String, Object> note = new LinkedHashMap<>();
+            note.put("tornBytes", tornBytes);
+            note.put("offset", cut);
+            note.put("savedTo", savedTo);
+            return note;
+        }
+    }
+
+    /** A crash between writing a line and its head file: the head is brought up to the last line. */
+    private void completeHead() {
+        Path head = headFile(file);
+        try {
+            if (seq == 0) {
+                return;
+            }
+            String[] h = Files.exists(head) ? Files.readString(head, StandardCharsets.UTF_8).trim().split(" ") : new String[0];
+            if (h.length == 2 && h[0].equals(Long.toString(seq - 1))) {
+                writeHead(file, seq, lastHash);
+            }
+        } catch (IOException e) {
+            // verify-audit reports a head that does not match
+        }
+    }
+
+    /** Records a torn line found at open as an entry, as soon as the disk allows. */
+    private void writePendingNote() {
+        if (pendingNote == null) {
+            return;
+        }
+        Map<String, Object> note = pendingNote;
+        pendingNote = null;
+        try {
+            append("torn-line", System.currentTimeMillis(), note);
+        } catch (FaceException e) {
+            pendingNote = note; // written before the next entry
         }
     }
 
@@ -143,13 +248,17 @@ public final class AuditLog implements AutoCloseable {
      * @param type   {@code enrol}, {@code delete}, {@code decision}, {@code config}, {@code purge}, ...
      * @param fields further fields (no templates, no images)
      * @return the line written, without the newline
-     * @throws FaceException when the line cannot be written
+     * @throws FaceException when the line cannot be written (the log then still ends with its last complete entry)
      */
     public synchronized String append(String type, long timeMs, Map<String, ?> fields) {
         // another process (a CLI command beside the agent) may have appended since: an exclusive file lock around
         // read-tail-and-append keeps one chain
         try (java.nio.channels.FileLock lock = channel.lock()) {
             syncTail();
+            if (pendingNote != null && !"torn-line".equals(type)) {
+                appendLocked("torn-line", timeMs, pendingNote);
+                pendingNote = null;
+            }
             return appendLocked(type, timeMs, fields);
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be locked for writing: " + e.getMessage(), e);
@@ -187,25 +296,56 @@ public final class AuditLog implements AutoCloseable {
             }
         });
         m.put("prev", lastHash);
+        String body;
         try {
-            String body = mapper.writeValueAsString(m);
-            String hash = sha256(body);
-            String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
-            channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(false);
-            seq++;
-            lastHash = hash;
-            writeHead(file, seq, hash);
-            if (publisher != null) {
-                if (sentSeq == seq - 1) {
-                    forward(seq, line); // nothing pending: no need to read the file
-                } else {
-                    forwardPending();
-                }
-            }
-            return line;
+            body = mapper.writeValueAsString(m);
+        } catch (IOException e) {
+            throw new FaceException("audit entry " + type + " cannot be serialised: " + e.getMessage(), e);
+        }
+        String hash = sha256(body);
+        String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
+        long good;
+        try {
+            good = channel.size();
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be written: " + e.getMessage(), e);
+        }
+        try {
+            // FileChannel.write may write fewer bytes than asked (full disk): write all or roll back
+            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                if (channel.write(buf) == 0) {
+                    throw new IOException("no byte written (no space left on device?)");
+                }
+            }
+            channel.force(false);
+            writeHead(file, seq + 1, hash);
+        } catch (IOException e) {
+            rollBack(good);
+            throw new FaceException("audit log " + file + " cannot be written (entry " + (seq + 1) + " " + type + " not recorded, the log"
+                    + " ends at entry " + seq + "): " + e.getMessage(), e);
+        }
+        seq++;
+        lastHash = hash;
+        if (publisher != null) {
+            if (sentSeq == seq - 1) {
+                forward(seq, line); // nothing pending: no need to read the file
+            } else {
+                forwardPending();
+            }
+        }
+        return line;
+    }
+
+    /** Cuts a partly written line off, so the log ends with its last complete entry. */
+    private void rollBack(long goodSize) {
+        try {
+            channel.truncate(goodSize);
+            channel.force(true);
+        } catch (IOException e) {
+            // cut at the next open (a last line without newline is recognised as torn)
+            org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit log %s: a partly written line could not be cut off now (%s);"
+                    + " it is cut at the next start", file, e.getMessage());
         }
     }
 
@@ -283,9 +423,13 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             writeSeqFile(forwardedFile(file), Long.toString(forwardedSeq));
+            forwardedFileWarned = false;
         } catch (IOException e) {
-            // the entry arrived; at worst it is sent again after a restart (at-least-once)
-            org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit: %s cannot be written: %s", forwardedFile(file), e.getMessage());
+            // the entry arrived; at worst it is sent again after a restart (at-least-once); one warning until it works again
+            if (!forwardedFileWarned) {
+                forwardedFileWarned = true;
+                org.jboss.logging.Logger.getLogger(AuditLog.class).warnf("audit: %s cannot be written: %s", forwardedFile(file), e.getMessage());
+            }
         }
     }
 
@@ -390,7 +534,12 @@ public final class AuditLog implements AutoCloseable {
     /** Replaces a small marker file atomically (mode 0600). */
     private static void writeSeqFile(Path head, String content) throws IOException {
         Path tmp = head.resolveSibling(head.getFileName() + ".tmp");
-        Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // a partly written marker is never moved over the good one
+            throw e;
+        }
         try {
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {

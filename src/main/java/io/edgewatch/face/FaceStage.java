@@ -197,7 +197,12 @@ public final class FaceStage implements AutoCloseable {
                 }
                 Arrays.fill(e, 0f); // the template is discarded at once
                 if (decided && st.identity() != null) {
-                    service.recordDecision(cameraId, p.track().id(), st.identity(), st.score(), st.attempts(), timeMs);
+                    try {
+                        service.recordDecision(cameraId, p.track().id(), st.identity(), st.score(), st.attempts(), timeMs);
+                    } catch (RuntimeException ex) {
+                        st.undecide(); // not audited, not published
+                        throw ex;
+                    }
                 }
             }
         } finally {

@@ -62,6 +62,17 @@ public final class TrackIdentity {
         return false;
     }
 
+    /**
+     * Takes an identification back because its audit entry could not be written (full disk): an identity is never
+     * published without its audit record; the next attempt may decide again (and is audited then).
+     */
+    void undecide() {
+        decided = false;
+        identity = null;
+        score = Double.NaN;
+        clearEmbedding();
+    }
+
     /** Counts a face that the quality gate or the grayscale policy refused. */
     public void refuse() {
         refused++;

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of event delivery: UP when the broker is connected (or events go to standard output). With MQTT it
  * also reports the spool: depth, age of the oldest pending event, events acknowledged, retried, dropped and
- * reconnects.
+ * reconnects, and whether the spool file can be written (events kept in memory and lost to a full disk meanwhile).
  */
 @Readiness
 @ApplicationScoped
@@ -39,7 +39,9 @@ public class BrokerHealthCheck implements HealthCheck {
         if (sink instanceof io.edgewatch.mqtt.MqttEventSink m) {
             b.withData("spoolDepth", m.spoolDepth()).withData("oldestPendingAgeMs", m.oldestPendingAgeMs())
                     .withData("eventsAcknowledged", m.eventsPublished()).withData("eventsRetried", m.eventsRetried())
-                    .withData("eventsDropped", m.eventsDropped()).withData("reconnects", m.reconnects());
+                    .withData("eventsDropped", m.eventsDropped()).withData("reconnects", m.reconnects())
+                    .withData("spoolWritable", m.spool().writable()).withData("spoolHeldInMemory", m.spool().heldInMemory())
+                    .withData("eventsLostDiskFull", m.spool().lostDiskFull());
         }
         return b.status(sink.connected()).build();
     }

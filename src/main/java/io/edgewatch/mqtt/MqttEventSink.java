@@ -491,7 +491,9 @@ public final class MqttEventSink implements EventSink {
 
     /**
      * Registers the delivery meters: gauges {@code edgewatch.mqtt.connected} (0/1), {@code edgewatch.spool.depth}
-     * (events), {@code edgewatch.spool.oldest.age} (seconds), {@code edgewatch.spool.bytes}; counters
+     * (events), {@code edgewatch.spool.oldest.age} (seconds), {@code edgewatch.spool.bytes}, {@code edgewatch.spool.writable}
+     * (0 while the file cannot be written), {@code edgewatch.spool.held.memory} (events kept in memory meanwhile); counters
+     * {@code edgewatch.spool.lost.disk.full},
      * {@code edgewatch.mqtt.events.published}, {@code .retried}, {@code .dropped}, {@code .rejected},
      * {@code edgewatch.mqtt.reconnects}.
      */
@@ -500,6 +502,9 @@ public final class MqttEventSink implements EventSink {
         registry.gauge("edgewatch.spool.depth", this, s -> s.spoolDepth());
         registry.gauge("edgewatch.spool.oldest.age.seconds", this, s -> s.oldestPendingAgeMs() / 1000.0);
         registry.gauge("edgewatch.spool.bytes", spool, EventSpool::bytes);
+        registry.gauge("edgewatch.spool.writable", spool, sp -> sp.writable() ? 1 : 0);
+        registry.gauge("edgewatch.spool.held.memory", spool, EventSpool::heldInMemory);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.spool.lost.disk.full", spool, EventSpool::lostDiskFull).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.published", this, MqttEventSink::eventsPublished).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.retried", this, MqttEventSink::eventsRetried).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.dropped", this, MqttEventSink::eventsDropped).register(registry);
