@@ -294,6 +294,29 @@ public interface EdgewatchConfig {
         @WithDefault("32")
         @Min(2) @Max(1000)
         int maxPathSamples();
+
+        /**
+         * A confirmed track unmatched for more than {@code max-missed-frames} rounds stays re-identifiable by its
+         * clothing colours for this long after it was last seen before it ends, s; 0 = ends at once.
+         */
+        @WithDefault("3")
+        @DecimalMin("0") @DecimalMax("600")
+        double reidWindowS();
+
+        /** Appearance similarity (0..1, Bhattacharyya) a missing or coasting track needs to take a detection again. */
+        @WithDefault("0.9")
+        @DecimalMin("0") @DecimalMax("1")
+        double reidMinSimilarity();
+
+        /** Weight of appearance dissimilarity in the association cost (0 = IoU only), 0..2. */
+        @WithDefault("0.5")
+        @DecimalMin("0") @DecimalMax("2")
+        double appearanceWeight();
+
+        /** How far a missing person may have walked, box heights per second (plus one box height). */
+        @WithDefault("1.5")
+        @DecimalMin("0.01") @DecimalMax("100")
+        double reidMaxSpeed();
     }
 
     /** Event publication. */

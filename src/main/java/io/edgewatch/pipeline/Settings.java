@@ -15,7 +15,8 @@ public final class Settings {
     /** Tracker parameters from {@code edgewatch.tracker.*}. */
     public static TrackerSettings tracker(EdgewatchConfig.Tracker t) {
         return new TrackerSettings(t.minIou(), t.weakMinIou(), t.matchBuffer(), t.matchBufferGrowth(), t.duplicateIou(),
-                t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples());
+                t.minHits(), t.maxMissedFrames(), t.pathSampleMs(), t.maxPathSamples(),
+                new io.edgewatch.track.ReidSettings(Math.round(t.reidWindowS() * 1000), t.reidMinSimilarity(), t.appearanceWeight(), t.reidMaxSpeed()));
     }
 
     /** Update policy from {@code edgewatch.events.*}. */

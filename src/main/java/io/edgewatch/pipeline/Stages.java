@@ -183,7 +183,9 @@ public final class Stages {
 
         @Override
         public void process(FrameContext ctx) {
-            ctx.update = tracker.update(ctx.confident, ctx.weak, ctx.frame.seq(), ctx.frame.captureTimeMs(), ctx.coverage);
+            org.bytedeco.opencv.opencv_core.Mat image = ctx.frame.image();
+            ctx.update = tracker.update(ctx.confident, ctx.weak, ctx.frame.seq(), ctx.frame.captureTimeMs(), ctx.coverage,
+                    box -> io.edgewatch.track.AppearanceExtractor.extract(image, box));
         }
     }
 

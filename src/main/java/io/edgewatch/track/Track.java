@@ -12,7 +12,7 @@ import java.util.List;
 public final class Track {
     private final String id;
     private final String label;
-    private final KalmanBoxFilter filter;
+    private KalmanBoxFilter filter;
     private final long firstSeenMs;
     private final List<PathSample> path = new ArrayList<>();
     private TrackState state = TrackState.TENTATIVE;
@@ -31,6 +31,8 @@ public final class Track {
     private BoxNorm stillBox;
     private long stillSinceMs;
     private boolean stationary;
+    private Appearance appearance;
+    private int reidentified;
 
     Track(String id, Detection d, long seq, long timeMs) {
         this.id = id;
@@ -93,6 +95,10 @@ public final class Track {
             filter.update(d.box());
         }
         hits++;
+        hit0(d, timeMs, seq, pathSampleMs, maxSamples);
+    }
+
+    private void hit0(Detection d, long timeMs, long seq, long pathSampleMs, int maxSamples) {
         consecutiveHits++;
         missed = 0;
         lastSeq = seq;
@@ -118,6 +124,33 @@ public final class Track {
                 pathThinning *= 2;
             }
         }
+    }
+
+    /**
+     * A missing track takes a detection again (re-identified by appearance): its filter restarts at the detection's box
+     * (the prediction over the gap is not trusted), the hit counts as usual.
+     */
+    void reidentify(Detection d, long timeMs, long seq, long pathSampleMs, int maxSamples) {
+        filter = new KalmanBoxFilter(d.box());
+        hits++;
+        consecutiveHits = 0;
+        reidentified++;
+        hit0(d, timeMs, seq, pathSampleMs, maxSamples);
+    }
+
+    /** Blends an observed appearance into the track's (running mean, weight {@code alpha} for the new one). */
+    void observeAppearance(Appearance a, double alpha) {
+        appearance = appearance == null ? a : appearance.blend(a, alpha);
+    }
+
+    /** The track's appearance (running mean over its clear observations), or null before the first. */
+    public Appearance appearance() {
+        return appearance;
+    }
+
+    /** Times the track was re-identified after going missing. */
+    public int reidentified() {
+        return reidentified;
     }
 
     void miss() {

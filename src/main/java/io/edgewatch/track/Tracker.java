@@ -26,7 +26,9 @@ public final class Tracker {
     private final String idPrefix;
     private final List<Track> tracks = new ArrayList<>();
     private final long stationaryAfterMs;
+    private final ReidSettings reid;
     private long nextId = 1;
+    private long reidentifications;
 
     /** IoU with the box where a track stopped above which it has not moved (Frigate's stationary test uses a box overlap too). */
     public static final double STILL_IOU = 0.6;
@@ -49,6 +51,27 @@ public final class Tracker {
         this.settings = settings;
         this.idPrefix = idPrefix;
         this.stationaryAfterMs = stationaryAfterMs;
+        this.reid = settings.reid();
+    }
+
+    /** The appearance settings. */
+    public ReidSettings reid() {
+        return reid;
+    }
+
+    /** Missing tracks that took a detection again since start. */
+    public long reidentifications() {
+        return reidentifications;
+    }
+
+    /** Gives the appearance of a detection's box in the current frame (computed only when the tracker needs it). */
+    @FunctionalInterface
+    public interface AppearanceSource {
+        /** No frame: no appearance. */
+        AppearanceSource NONE = box -> null;
+
+        /** The appearance inside {@code box} (normalized), or null. */
+        Appearance of(io.edgewatch.detect.BoxNorm box);
     }
 
     /**
@@ -111,6 +134,32 @@ public final class Tracker {
      * round from then on.
      */
     public Update update(List<Detection> confident, List<Detection> weak, long seq, long timeMs, Coverage coverage) {
+        return update(confident, weak, seq, timeMs, coverage, AppearanceSource.NONE);
+    }
+
+    /**
+     * Advances the tracker by one round, with appearance (see {@link ReidSettings}): the confirmed tracks seen in the
+     * last rounds are associated on {@code 1 - BIoU + appearanceWeight * (1 - similarity)}; then tracks unmatched
+     * for a round or more (coasting, or missing for up to {@code windowMs}) may take an unmatched confident detection
+     * whose appearance is at least {@code minSimilarity} alike and which lies where the person could have walked
+     * (one box height plus {@code maxSpeedPerS} box heights per second since last seen, height within x0.6..x1.67),
+     * on the Hungarian assignment of {@code 1 - similarity}: the person keeps the id (no {@code end} and {@code new}).
+     * A track's appearance is the running mean of its detections that overlap no other (IoU &lt; 0.2).
+     */
+    public Update update(List<Detection> confident, List<Detection> weak, long seq, long timeMs, Coverage coverage,
+                         AppearanceSource appearanceOf) {
+        Appearance[] detApp = new Appearance[confident.size()];
+        boolean[] detAppDone = new boolean[confident.size()];
+        java.util.function.IntFunction<Appearance> app = j -> {
+            if (!reid.usesAppearance()) {
+                return null;
+            }
+            if (!detAppDone[j]) {
+                detAppDone[j] = true;
+                detApp[j] = appearanceOf.of(confident.get(j).box());
+            }
+            return detApp[j];
+        };
         boolean[] covered = new boolean[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             Track t = tracks.get(i);
@@ -124,11 +173,28 @@ public final class Tracker {
         boolean[] confidentUsed = new boolean[confident.size()];
         // 1. confirmed tracks take confident detections first, so a fresh tentative track (often a duplicate box)
         //    never steals the detection of an established one (DeepSORT's matching cascade, simplified)
-        matchRound(TrackState.CONFIRMED, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed);
-        // 2. tentative tracks with the confident detections left
-        matchRound(TrackState.TENTATIVE, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed);
-        // 3. confirmed tracks still unmatched with weak detections (ByteTrack's second association)
-        matchRound(TrackState.CONFIRMED, weak, new boolean[weak.size()], matched, settings.weakMinIou(), seq, timeMs, newlyConfirmed);
+        int[] matchedDet = new int[tracks.size()];
+        java.util.Arrays.fill(matchedDet, -1);
+        matchRound(TrackState.CONFIRMED, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed, app, matchedDet);
+        // 2. tracks unmatched for a round or more (coasting or missing) by appearance, near where they were last seen
+        if (reid.usesAppearance() && reid.minSimilarity() < 1) {
+            reidentify(confident, confidentUsed, matched, seq, timeMs, app, matchedDet);
+        }
+        // 3. tentative tracks with the confident detections left
+        matchRound(TrackState.TENTATIVE, confident, confidentUsed, matched, settings.minIou(), seq, timeMs, newlyConfirmed, j -> null, matchedDet);
+        // 4. confirmed tracks still unmatched with weak detections (ByteTrack's second association)
+        matchRound(TrackState.CONFIRMED, weak, new boolean[weak.size()], matched, settings.weakMinIou(), seq, timeMs, newlyConfirmed, j -> null, null);
+        if (reid.usesAppearance()) {
+            for (int i = 0; i < tracks.size(); i++) {
+                int j = matchedDet[i];
+                if (j >= 0 && clear(confident, j)) {
+                    Appearance a = app.apply(j);
+                    if (a != null) {
+                        tracks.get(i).observeAppearance(a, APPEARANCE_ALPHA);
+                    }
+                }
+            }
+        }
         for (int i = 0; i < tracks.size(); i++) {
             Track t = tracks.get(i);
             if (matched[i]) {
@@ -150,7 +216,7 @@ public final class Tracker {
             }
             if (t.state() == TrackState.TENTATIVE) {
                 it.remove();
-            } else if (t.missed() > settings.maxMissedFrames()) {
+            } else if (t.missed() > settings.maxMissedFrames() && timeMs - t.lastSeenMs() >= reid.windowMs()) {
                 t.state(TrackState.LOST);
                 lost.add(t);
                 it.remove();
@@ -171,11 +237,12 @@ public final class Tracker {
     }
 
     private void matchRound(TrackState state, List<Detection> detections, boolean[] used, boolean[] matched, double gate,
-                            long seq, long timeMs, List<Track> newlyConfirmed) {
+                            long seq, long timeMs, List<Track> newlyConfirmed, java.util.function.IntFunction<Appearance> app,
+                            int[] matchedDet) {
         List<Track> candidates = new ArrayList<>();
         List<Integer> candidateIndex = new ArrayList<>();
         for (int i = 0; i < tracks.size(); i++) {
-            if (!matched[i] && tracks.get(i).state() == state) {
+            if (!matched[i] && tracks.get(i).state() == state && !missing(tracks.get(i))) {
                 candidates.add(tracks.get(i));
                 candidateIndex.add(i);
             }
@@ -188,15 +255,110 @@ public final class Tracker {
                 freeIndex.add(j);
             }
         }
-        int[] a = associate(candidates, free, gate, settings.matchBuffer(), settings.matchBufferGrowth());
+        double[][] extra = null;
+        if (reid.appearanceWeight() > 0 && !candidates.isEmpty() && !free.isEmpty()) {
+            extra = new double[candidates.size()][free.size()];
+            for (int c = 0; c < candidates.size(); c++) {
+                Appearance ta = candidates.get(c).appearance();
+                for (int f = 0; f < free.size(); f++) {
+                    Appearance da = ta == null ? null : app.apply(freeIndex.get(f));
+                    double sim = da == null ? Double.NaN : ta.similarity(da);
+                    extra[c][f] = Double.isNaN(sim) ? 0 : reid.appearanceWeight() * (1 - sim);
+                }
+            }
+        }
+        int[] a = associate(candidates, free, gate, settings.matchBuffer(), settings.matchBufferGrowth(), extra);
         for (int c = 0; c < candidates.size(); c++) {
             if (a[c] >= 0) {
                 matched[candidateIndex.get(c)] = true;
                 used[freeIndex.get(a[c])] = true;
+                if (matchedDet != null) {
+                    matchedDet[candidateIndex.get(c)] = freeIndex.get(a[c]);
+                }
                 hit(candidates.get(c), free.get(a[c]), seq, timeMs, newlyConfirmed);
             }
         }
     }
+
+    /** Re-identification round: unmatched confirmed tracks that missed a round or more, by appearance within reach. */
+    private void reidentify(List<Detection> confident, boolean[] used, boolean[] matched, long seq, long timeMs,
+                            java.util.function.IntFunction<Appearance> app, int[] matchedDet) {
+        List<Integer> cand = new ArrayList<>();
+        for (int i = 0; i < tracks.size(); i++) {
+            Track t = tracks.get(i);
+            if (!matched[i] && t.state() == TrackState.CONFIRMED && t.missed() >= 1 && t.appearance() != null) {
+                cand.add(i);
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int j = 0; j < confident.size(); j++) {
+            if (!used[j]) {
+                free.add(j);
+            }
+        }
+        if (cand.isEmpty() || free.isEmpty()) {
+            return;
+        }
+        double[][] cost = new double[cand.size()][free.size()];
+        for (int c = 0; c < cand.size(); c++) {
+            Track t = tracks.get(cand.get(c));
+            io.edgewatch.detect.BoxNorm last = t.lastDetectionBox();
+            double dtS = Math.max(0, timeMs - t.lastSeenMs()) / 1000.0;
+            double reach = last.height() * (1 + reid.maxSpeedPerS() * dtS);
+            for (int f = 0; f < free.size(); f++) {
+                Detection d = confident.get(free.get(f));
+                cost[c][f] = GATED;
+                if (!d.label().equals(t.label())) {
+                    continue;
+                }
+                double hr = d.box().height() / Math.max(1e-9, last.height());
+                double dist = Math.hypot(d.box().centerX() - last.centerX(), d.box().centerY() - last.centerY());
+                if (hr < 0.6 || hr > 1 / 0.6 || dist > reach) {
+                    continue;
+                }
+                Appearance da = app.apply(free.get(f));
+                double sim = da == null ? Double.NaN : t.appearance().similarity(da);
+                if (!Double.isNaN(sim) && sim >= reid.minSimilarity()) {
+                    cost[c][f] = 1 - sim;
+                }
+            }
+        }
+        int[] a = HungarianAssignment.solve(cost);
+        for (int c = 0; c < cand.size(); c++) {
+            if (a[c] >= 0 && cost[c][a[c]] < GATED) {
+                int i = cand.get(c);
+                int j = free.get(a[c]);
+                matched[i] = true;
+                used[j] = true;
+                matchedDet[i] = j;
+                Track t = tracks.get(i);
+                if (missing(t)) {
+                    reidentifications++;
+                    t.reidentify(confident.get(j), timeMs, seq, settings.pathSampleMs(), settings.maxPathSamples());
+                } else {
+                    t.hit(confident.get(j), timeMs, seq, settings.pathSampleMs(), settings.maxPathSamples());
+                }
+            }
+        }
+    }
+
+    /** A confirmed track unmatched for more than {@code maxMissedFrames} rounds: kept only for re-identification. */
+    private boolean missing(Track t) {
+        return t.state() == TrackState.CONFIRMED && t.missed() > settings.maxMissedFrames();
+    }
+
+    /** True when confident detection {@code j} overlaps no other confident detection (its crop shows one person). */
+    private static boolean clear(List<Detection> confident, int j) {
+        for (int k = 0; k < confident.size(); k++) {
+            if (k != j && confident.get(k).box().iou(confident.get(j).box()) >= 0.2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Weight of a new observation in a track's running appearance. */
+    static final double APPEARANCE_ALPHA = 0.3;
 
     /** True when {@code d} overlaps a detection already matched in this frame by at least {@code duplicateIou}. */
     private boolean duplicate(Detection d, List<Detection> confident, boolean[] used) {
@@ -233,11 +395,11 @@ public final class Tracker {
         return ended;
     }
 
-    /** Confirmed tracks currently alive (a new list). */
+    /** Confirmed tracks currently alive and not missing (a new list). */
     public List<Track> active() {
         List<Track> a = new ArrayList<>();
         for (Track t : tracks) {
-            if (t.state() == TrackState.CONFIRMED) {
+            if (t.state() == TrackState.CONFIRMED && !missing(t)) {
                 a.add(t);
             }
         }
@@ -257,6 +419,11 @@ public final class Tracker {
      * @return per track the index of its detection, or -1
      */
     static int[] associate(List<Track> tracks, List<Detection> detections, double gate, double buffer, double growth) {
+        return associate(tracks, detections, gate, buffer, growth, null);
+    }
+
+    /** As above, with {@code extra[i][j]} (appearance) added to the cost of each pair inside the gate, or null. */
+    static int[] associate(List<Track> tracks, List<Detection> detections, double gate, double buffer, double growth, double[][] extra) {
         int n = tracks.size();
         int[] result = new int[n];
         java.util.Arrays.fill(result, -1);
@@ -271,7 +438,7 @@ public final class Tracker {
                 // the buffer widens while a track goes unmatched, as its predicted position grows less certain
                 double b = Math.min(MAX_BUFFER, buffer * (1 + growth * t.missed()));
                 double iou = d.label().equals(t.label()) ? t.box().buffered(b).iou(d.box().buffered(b)) : 0;
-                cost[i][j] = iou >= gate ? 1 - iou : GATED;
+                cost[i][j] = iou >= gate ? 1 - iou + (extra == null ? 0 : extra[i][j]) : GATED;
             }
         }
         int[] a = HungarianAssignment.solve(cost);

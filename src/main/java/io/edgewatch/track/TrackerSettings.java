@@ -16,9 +16,20 @@ package io.edgewatch.track;
  * @param maxMissedFrames  frames a confirmed track survives without a match before it is lost
  * @param pathSampleMs     minimum interval between path samples, ms
  * @param maxPathSamples   cap on stored path samples per track; older samples are thinned, first and last kept
+ * @param reid             appearance cue and re-identification of missing tracks ({@link ReidSettings#OFF}: IoU only)
  */
-public record TrackerSettings(double minIou, double weakMinIou, double matchBuffer, double matchBufferGrowth, double duplicateIou, int minHits, int maxMissedFrames, long pathSampleMs, int maxPathSamples) {
+public record TrackerSettings(double minIou, double weakMinIou, double matchBuffer, double matchBufferGrowth, double duplicateIou, int minHits,
+                              int maxMissedFrames, long pathSampleMs, int maxPathSamples, ReidSettings reid) {
+    /** Without appearance ({@link ReidSettings#OFF}). */
+    public TrackerSettings(double minIou, double weakMinIou, double matchBuffer, double matchBufferGrowth, double duplicateIou, int minHits,
+                           int maxMissedFrames, long pathSampleMs, int maxPathSamples) {
+        this(minIou, weakMinIou, matchBuffer, matchBufferGrowth, duplicateIou, minHits, maxMissedFrames, pathSampleMs, maxPathSamples, ReidSettings.OFF);
+    }
+
     public TrackerSettings {
+        if (reid == null) {
+            throw new IllegalArgumentException("reid settings must be given (ReidSettings.OFF for none)");
+        }
         if (!(minIou > 0 && minIou < 1)) {
             throw new IllegalArgumentException("minIou must be in (0,1), was " + minIou);
         }
@@ -47,9 +58,9 @@ public record TrackerSettings(double minIou, double weakMinIou, double matchBuff
 
     /**
      * IoU 0.3 (0.5 for weak detections) on boxes buffered by 0.5 (growing by 1.0 per missed frame), duplicates at IoU 0.45, 3 hits, 15 missed frames, a
-     * path sample every 500 ms, at most 32 samples.
+     * path sample every 500 ms, at most 32 samples, {@link ReidSettings#defaults()}.
      */
     public static TrackerSettings defaults() {
-        return new TrackerSettings(0.3, 0.5, 0.5, 1.0, 0.45, 3, 15, 500, 32);
+        return new TrackerSettings(0.3, 0.5, 0.5, 1.0, 0.45, 3, 15, 500, 32, ReidSettings.defaults());
     }
 }
