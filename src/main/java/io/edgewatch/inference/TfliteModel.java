@@ -11,7 +11,6 @@ import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.OpResolver;
 import org.bytedeco.tensorflowlite.RegistrationNodePair;
 import org.bytedeco.tensorflowlite.TfLiteDelegate;
-import org.bytedeco.tensorflowlite.TfLiteDelegateParams;
 import org.bytedeco.tensorflowlite.TfLiteNode;
 import org.bytedeco.tensorflowlite.TfLiteRegistration;
 import org.bytedeco.tensorflowlite.TfLiteIntArray;
@@ -204,43 +203,40 @@ public final class TfliteModel implements AutoCloseable {
 
     /**
      * How the primary subgraph is executed: nodes of the original graph, and the nodes and partitions each
-     * delegate took over. Walks {@code execution_plan()}: a delegate kernel node has
-     * {@code builtin_code == kTfLiteBuiltinDelegate} (51) and its {@code TfLiteDelegateParams} (the node's
-     * {@code builtin_data}) lists {@code nodes_to_replace}.
+     * delegate took over, for delegates on either TFLite delegate API. No kernel node's {@code builtin_data} is read
+     * (a classic delegate kernel carries {@code TfLiteDelegateParams} there, one on the opaque API
+     * {@code TfLiteOpaqueDelegateParams}, another layout): see {@link GraphDelegation#of} for what is used instead.
      */
     public GraphDelegation graphDelegation() {
         long delegateAddress = delegate == null ? 0 : delegate.address();
-        int kernelNodes = 0;
-        for (int i = 0; i < interpreter.nodes_size(); i++) {
-            TfLiteRegistration reg = interpreter.node_and_registration(i).second();
-            if (reg.builtin_code() == BUILTIN_DELEGATE) {
-                kernelNodes++;
-            }
-        }
-        int total = (int) interpreter.nodes_size() - kernelNodes;
-        org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
-        long n = plan.limit() - plan.position();
-        int ext = 0;
-        int extPartitions = 0;
-        int other = 0;
-        int otherPartitions = 0;
-        for (int k = 0; k < n; k++) {
-            RegistrationNodePair p = interpreter.node_and_registration(plan.get(k));
-            if (p.second().builtin_code() != BUILTIN_DELEGATE) {
-                continue;
-            }
+        int nodeCount = (int) interpreter.nodes_size();
+        int[][] inputs = new int[nodeCount][];
+        int[][] outputs = new int[nodeCount][];
+        boolean[] kernel = new boolean[nodeCount];
+        boolean[] external = new boolean[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            RegistrationNodePair p = interpreter.node_and_registration(i);
             TfLiteNode node = p.first();
-            int replaced = new TfLiteDelegateParams(node.builtin_data()).nodes_to_replace().size();
+            inputs[i] = ints(node.inputs());
+            outputs[i] = ints(node.outputs());
+            kernel[i] = p.second().builtin_code() == BUILTIN_DELEGATE;
             TfLiteDelegate owner = node.delegate();
-            if (delegateAddress != 0 && owner != null && owner.address() == delegateAddress) {
-                ext += replaced;
-                extPartitions++;
-            } else {
-                other += replaced;
-                otherPartitions++;
-            }
+            external[i] = kernel[i] && delegateAddress != 0 && owner != null && !owner.isNull() && owner.address() == delegateAddress;
         }
-        return new GraphDelegation(total, (int) n, ext, extPartitions, other, otherPartitions);
+        org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
+        int[] order = new int[(int) (plan.limit() - plan.position())];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = plan.get(k);
+        }
+        return GraphDelegation.of(inputs, outputs, kernel, external, order, (int) interpreter.tensors_size());
+    }
+
+    private static int[] ints(TfLiteIntArray a) {
+        int[] out = new int[a == null || a.isNull() ? 0 : a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.data(i);
+        }
+        return out;
     }
 
     /** {@code kTfLiteBuiltinDelegate}: the builtin code of a delegate kernel node (TFLite schema BuiltinOperator). */

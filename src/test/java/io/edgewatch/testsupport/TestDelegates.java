@@ -37,6 +37,14 @@ public final class TestDelegates {
         return build("libew_slow_delegate.so", "test_delegate.c", "-DEW_FIRST_INVOKE_DELAY_MS=2000", "-DEW_PLUGIN_NAME=\"ew_slow_delegate\"");
     }
 
+    /**
+     * Written against TFLite's opaque delegate API (TfLiteOpaqueDelegateCreate, TfLiteOperator kernels, opaque accessors
+     * only): computes the claimed ops (CONCATENATION by default; option {@code ops}) correctly.
+     */
+    public static Path opaque() {
+        return build("libew_opaque_delegate.so", "opaque_delegate.c", "-DEW_PLUGIN_NAME=\"ew_opaque_delegate\"");
+    }
+
     /** A shared library without the plugin symbols. */
     public static Path noPluginSymbols() {
         return build("libew_not_a_plugin.so", "no_plugin_symbols.c");
@@ -47,6 +55,18 @@ public final class TestDelegates {
         return build("libew_unresolved_symbol.so", "unresolved_symbol.c");
     }
 
+    private static java.nio.file.attribute.FileTime newestHeader(Path dir) throws IOException {
+        try (var headers = Files.list(dir)) {
+            return headers.filter(p -> p.toString().endsWith(".h")).map(p -> {
+                try {
+                    return Files.getLastModifiedTime(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).max(java.util.Comparator.naturalOrder()).orElse(java.nio.file.attribute.FileTime.fromMillis(0));
+        }
+    }
+
     private static synchronized Path build(String lib, String source, String... defines) {
         Path root = TestPaths.projectRoot();
         Path src = root.resolve("native").resolve(source);
@@ -55,7 +75,7 @@ public final class TestDelegates {
         String wanted = String.join(" ", defines);
         try {
             if (Files.exists(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) >= 0
-                    && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(root.resolve("native/tflite_min.h"))) >= 0
+                    && Files.getLastModifiedTime(out).compareTo(newestHeader(root.resolve("native"))) >= 0
                     && Files.exists(flags) && Files.readString(flags).equals(wanted)) {
                 return out;
             }
