@@ -15,15 +15,26 @@ package io.edgewatch.capture;
  * @param stallTimeoutMs  live sources: an open stream that delivers no frame for this long is counted as a stall
  *                        and reopened by the watchdog, ms (Frigate: 20 s)
  * @param maxFramePx      largest width and height a source may declare, pixels (a larger one is refused before decoding)
+ * @param tls             certificate checking of a TLS source ({@code rtsps://}, {@code https://}, {@code tls://});
+ *                        null means {@link CameraTls#SYSTEM} (checked against the system trust store)
  */
 public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
-                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx) {
+                              long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx,
+                              CameraTls tls) {
     /** Default of {@link #maxFramePx()}: 4096x4096. */
     public static final int DEFAULT_MAX_FRAME_PX = 4096;
 
     public CaptureSettings {
         // a library may repeat the password without its URL: every message is redacted of it from now on
         io.edgewatch.util.Redaction.rememberUrl(source);
+        tls = tls == null ? CameraTls.SYSTEM : tls;
+    }
+
+    /** Settings whose TLS certificate is checked against the system trust store. */
+    public CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
+                           long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx) {
+        this(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed, stallTimeoutMs,
+                maxFramePx, CameraTls.SYSTEM);
     }
 
     /** Settings with the default frame size limit. */
@@ -36,7 +47,13 @@ public record CaptureSettings(String cameraId, String source, String rtspTranspo
     /** The same settings with another frame size limit. */
     public CaptureSettings withMaxFramePx(int px) {
         return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
-                stallTimeoutMs, px);
+                stallTimeoutMs, px, tls);
+    }
+
+    /** The same settings with another TLS certificate check. */
+    public CaptureSettings withTls(CameraTls t) {
+        return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
+                stallTimeoutMs, maxFramePx, t);
     }
 
     /** Settings with the default stall time-out of 20 s. */

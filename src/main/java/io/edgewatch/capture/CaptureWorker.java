@@ -16,8 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * that delivered no frame for {@link CaptureSettings#stallTimeoutMs()} is counted as a stall and reopened. For
  * RTSP over TCP (the default) FFmpeg reads through a loopback {@link StreamRelay}, which the watchdog closes to
  * break a connect, handshake or read that FFmpeg would otherwise wait on forever (a server that accepts and
- * never answers, a stream that stays connected but sends no video). Other live sources rely on FFmpeg's own
- * socket time-outs; their stalls are counted.
+ * never answers, a stream that stays connected but sends no video). A TLS source whose certificate is checked reads
+ * through its reader's {@link TlsTunnel}, which the watchdog closes the same way. Other live sources rely on FFmpeg's
+ * own socket time-outs; their stalls are counted.
  */
 public final class CaptureWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(CaptureWorker.class);
@@ -29,6 +30,7 @@ public final class CaptureWorker implements Runnable {
     private volatile boolean stopped;
     private volatile Thread thread;
     private volatile StreamRelay relay;
+    private volatile FfmpegFrameReader currentReader;
     private volatile long openStartedMs;
     private volatile long lastProgressMs;
     private volatile boolean opening;
@@ -45,8 +47,16 @@ public final class CaptureWorker implements Runnable {
         this.maxFrames = maxFrames;
     }
 
-    /** Starts the capture on a new platform thread named {@code capture-<camera>}. */
+    /**
+     * Starts the capture on a new platform thread named {@code capture-<camera>}; a network camera whose TLS
+     * certificate is not checked ({@code tls-verify=false}) is warned about here, once.
+     */
     public Thread start() {
+        SourceKind k = settings.kind();
+        if (!settings.tls().verify() && (k == SourceKind.RTSP || k == SourceKind.NETWORK)) {
+            LOG.warnf("camera %s: edgewatch.cameras.%s.tls-verify=false: its TLS certificate is not checked, anyone on the network"
+                    + " path can pose as this camera", settings.cameraId(), settings.cameraId());
+        }
         Thread t = new Thread(this, "capture-" + settings.cameraId());
         t.setDaemon(true);
         thread = t;
@@ -78,9 +88,13 @@ public final class CaptureWorker implements Runnable {
 
     private void abort(String reason) {
         StreamRelay r = relay;
+        FfmpegFrameReader rd = currentReader;
         if (r != null) {
             abortReason = reason;
             r.close();
+        } else if (rd != null && rd.tunnelled()) {
+            abortReason = reason;
+            rd.abort();
         }
     }
 
@@ -119,6 +133,7 @@ public final class CaptureWorker implements Runnable {
                 try (StreamRelay r = useRelay ? new StreamRelay(settings.source(), (int) settings.openTimeoutMs()) : null;
                      FfmpegFrameReader reader = new FfmpegFrameReader(settings, seq, r != null ? r.localUrl(settings.source()) : settings.source())) {
                     relay = r;
+                    currentReader = reader;
                     reader.open();
                     opening = false;
                     if (reader.width() > settings.maxFramePx() || reader.height() > settings.maxFramePx()) {
@@ -190,6 +205,7 @@ public final class CaptureWorker implements Runnable {
                     stats.error(msg);
                 } finally {
                     relay = null;
+                    currentReader = null;
                     opening = false;
                     streaming = false;
                 }

@@ -11,7 +11,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * building block of {@link CaptureWorker} and of the benchmark. Sets the FFmpeg options of the source kind
  * (RTSP transport and socket time-out, read time-out for other network URLs, the V4L2 input format). Frame
  * times are wall-clock for live sources and open time plus presentation time for files.
- * Not thread-safe.
+ * <p>
+ * TLS sources ({@link CameraTls#isTlsSource(String)}) with certificate checking on (the default) are opened through a
+ * {@link TlsTunnel}: the agent makes and checks the TLS connection, FFmpeg reads the plain stream from loopback. With
+ * checking on, FFmpeg itself may not open TLS at all ({@code protocol_blacklist=tls}), so a redirect or playlist entry
+ * to an {@code https://} URL fails instead of going unchecked. Not thread-safe, except {@link #abort()}.
  */
 public final class FfmpegFrameReader implements AutoCloseable {
     static {
@@ -19,7 +23,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
     }
 
     private final CaptureSettings settings;
-    private final FFmpegFrameGrabber grabber;
+    private final String openUrl;
+    private FFmpegFrameGrabber grabber;
+    private volatile TlsTunnel tunnel;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private long seq;
     private long corrupt;
@@ -40,28 +46,54 @@ public final class FfmpegFrameReader implements AutoCloseable {
     FfmpegFrameReader(CaptureSettings settings, long firstSeq, String openUrl) {
         this.settings = settings;
         this.seq = firstSeq;
+        this.openUrl = openUrl;
+    }
+
+    private FFmpegFrameGrabber newGrabber(String url, String hostHeader) {
         // user info percent-encoded: a password with '@', '/' or ':' written raw still names the right host
-        this.grabber = new FFmpegFrameGrabber(io.edgewatch.util.Redaction.withEncodedUserInfo(openUrl));
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(io.edgewatch.util.Redaction.withEncodedUserInfo(url));
         long readUs = settings.readTimeoutMs() * 1000;
         switch (settings.kind()) {
             case RTSP -> {
-                grabber.setOption("rtsp_transport", settings.rtspTransport());
-                grabber.setOption("timeout", Long.toString(readUs)); // socket I/O time-out, us (FFmpeg >= 5)
+                // RTSPS carries media inside its one TLS connection: interleaved over TCP, also through the tunnel
+                g.setOption("rtsp_transport", tunnel != null ? "tcp" : settings.rtspTransport());
+                g.setOption("timeout", Long.toString(readUs)); // socket I/O time-out, us (FFmpeg >= 5)
             }
-            case NETWORK -> grabber.setOption("rw_timeout", Long.toString(readUs));
-            case V4L2 -> grabber.setFormat("video4linux2");
+            case NETWORK -> g.setOption("rw_timeout", Long.toString(readUs));
+            case V4L2 -> g.setFormat("video4linux2");
             case FILE -> { }
         }
-        grabber.setTimeout((int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
+        if (settings.tls().verify() && (settings.kind() == SourceKind.RTSP || settings.kind() == SourceKind.NETWORK)) {
+            g.setOption("protocol_blacklist", "tls"); // FFmpeg's TLS checks nothing here: only the tunnel's is used
+        }
+        if (hostHeader != null) {
+            g.setOption("headers", "Host: " + hostHeader + "\r\n"); // the camera's name, not the tunnel's loopback address
+        }
+        g.setTimeout((int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
+        return g;
     }
 
     /**
-     * Opens the source.
+     * Opens the source; a checked TLS source is connected and its certificate checked first.
      *
-     * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it
+     * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it, or when a TLS camera is refused (the message
+     *                                says why: certificate untrusted, self-signed, expired or for another host, no TLS on
+     *                                the port, a ca-file that cannot be used, naming its key)
      */
     public void open() throws FrameGrabber.Exception {
         FfmpegLog.clear();
+        String url = openUrl;
+        String hostHeader = null;
+        if (settings.tls().verify() && CameraTls.isTlsSource(openUrl)) {
+            try {
+                tunnel = new TlsTunnel(settings.cameraId(), openUrl, settings.tls(), (int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new FrameGrabber.Exception(io.edgewatch.util.Redaction.text(e.getMessage()), e);
+            }
+            url = tunnel.localUrl();
+            hostHeader = tunnel.hostHeader();
+        }
+        grabber = newGrabber(url, hostHeader);
         // startUnsafe, not start(): start() holds a JVM-wide lock (avcodec.class) for the whole open, so one camera
         // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
         // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.
@@ -145,13 +177,32 @@ public final class FfmpegFrameReader implements AutoCloseable {
         return seq;
     }
 
+    /** True once {@link #open()} has connected a {@link TlsTunnel} (the source's certificate was checked). */
+    boolean tunnelled() {
+        return tunnel != null;
+    }
+
+    /**
+     * Breaks the TLS connection of a tunnelled source, so that a pending open or read fails at once (the capture
+     * watchdog's way out of a stall); no effect on other sources. Callable from any thread.
+     */
+    void abort() {
+        TlsTunnel t = tunnel;
+        if (t != null) {
+            t.close();
+        }
+    }
+
     @Override
     public void close() {
         try {
-            grabber.close();
+            if (grabber != null) {
+                grabber.close();
+            }
         } catch (FrameGrabber.Exception e) {
             // closing a broken stream: nothing more to do
         }
+        abort();
         converter.close();
     }
 }

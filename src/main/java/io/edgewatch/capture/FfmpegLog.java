@@ -68,6 +68,11 @@ public final class FfmpegLog extends LogCallback {
         Entry e = FIRST_ERROR.get();
         FIRST_ERROR.remove();
         String first = e != null && System.currentTimeMillis() - e.atMs() <= RELEVANT_MS ? e.text() : null;
+        if (first != null && first.contains("on blacklist 'tls'")) {
+            // FfmpegFrameReader forbids FFmpeg's own TLS, which would not check the certificate
+            first = first + " - a redirect or playlist entry to a TLS URL, or a TLS protocol other than rtsps://, https:// and tls://,"
+                    + " would not have its certificate checked (tls-verify=false accepts that)";
+        }
         String m = javacvMessage == null ? "" : javacvMessage.replace(" (Has setFormat() been called?)", "")
                 .replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "");
         return Redaction.text(first == null || m.contains(first) ? m : m + " (FFmpeg: " + first + ")");

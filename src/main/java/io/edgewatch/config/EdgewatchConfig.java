@@ -42,7 +42,7 @@ public interface EdgewatchConfig {
 
     /** One camera. */
     interface Camera {
-        /** File path, rtsp:// URL or V4L2 device path. */
+        /** File path, rtsp://, rtsps:// or https:// URL (other FFmpeg URLs too) or V4L2 device path. */
         String source();
 
         /** Whether the camera is processed. */
@@ -69,6 +69,17 @@ public interface EdgewatchConfig {
         @WithDefault("10000")
         @Min(100) @Max(600000)
         long readTimeoutMs();
+
+        /**
+         * TLS sources ({@code rtsps://}, {@code https://}, {@code tls://}): check the camera's certificate (chain to a
+         * trusted CA, validity, host name); false accepts any certificate (warned once per camera).
+         */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean tlsVerify();
+
+        /** PEM CA certificate(s) trusted for this camera's TLS certificate instead of the system trust store. */
+        Optional<Path> caFile();
 
         /** File replay speed: 0 = unpaced (every frame analysed), otherwise a multiple of the file's frame rate. */
         @WithDefault("0")

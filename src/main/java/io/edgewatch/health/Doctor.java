@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Installation check for installers and field technicians: configuration, every model file and its sha256 (and
- * that TensorFlow Lite loads it), one frame from each camera, a broker connection with the configured
+ * that TensorFlow Lite loads it), one frame from each camera (a TLS camera's certificate checked as {@code run} checks
+ * it; {@code WARN} when {@code tls-verify=false}), a broker connection with the configured
  * credentials, free space in the state folders, then the checks other packages contribute ({@link DoctorCheck},
  * e.g. NPU delegates). Every problem becomes a {@link CheckStatus#FAIL} result naming the file, key, camera or URL;
  * nothing here throws for bad input.
@@ -132,11 +133,23 @@ public final class Doctor {
                 return CheckResult.fail(name, "device " + dev + " is not readable by this user (add it to the 'video' group)", ms(t0));
             }
         }
+        try {
+            cam.tls().check(cam.cameraId());
+        } catch (IllegalArgumentException e) {
+            return CheckResult.fail(name, e.getMessage(), ms(t0));
+        }
+        boolean unchecked = !cam.tls().verify()
+                && (cam.kind() == io.edgewatch.capture.SourceKind.RTSP || cam.kind() == io.edgewatch.capture.SourceKind.NETWORK);
         CompletableFuture<String> probe = CompletableFuture.supplyAsync(() -> readOneFrame(cam),
                 r -> Thread.ofPlatform().daemon().name("doctor-" + cam.cameraId()).start(r));
         long waitMs = cam.openTimeoutMs() + cam.readTimeoutMs() + 5_000;
         try {
-            return CheckResult.ok(name, probe.get(waitMs, TimeUnit.MILLISECONDS), ms(t0));
+            String read = probe.get(waitMs, TimeUnit.MILLISECONDS);
+            if (unchecked) {
+                return CheckResult.warn(name, read + "; TLS certificate not checked (edgewatch.cameras." + cam.cameraId()
+                        + ".tls-verify=false): anyone on the network path can pose as this camera", ms(t0));
+            }
+            return CheckResult.ok(name, read, ms(t0));
         } catch (TimeoutException e) {
             return CheckResult.fail(name, "no frame from " + source + " within " + waitMs + " ms", ms(t0));
         } catch (ExecutionException e) {

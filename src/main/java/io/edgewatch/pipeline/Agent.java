@@ -135,7 +135,9 @@ public class Agent {
         } else {
             configured.forEach((id, c) -> {
                 if (c.enabled()) {
-                    cameras.put(id, Settings.camera(id, c, captureConfig));
+                    CaptureSettings cs = Settings.camera(id, c, captureConfig);
+                    cs.tls().check(id); // a missing or unreadable ca-file stops start-up, naming key and file
+                    cameras.put(id, cs);
                     detection.put(id, Settings.detection(id, c));
                 }
             });
