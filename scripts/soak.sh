@@ -3,10 +3,24 @@
 # client certificate) and RTSP server, runs the agent's event path on the RTSP stream and rotates faults (broker
 # SIGKILL, agent SIGKILL, RTSP server down, frozen stream) for MINUTES minutes, then prints the figures.
 # Last line: produced N delivered N duplicated N lost N reconnects N
-# Usage: scripts/soak.sh [MINUTES]   (default 10; needs what .ci/run installs, models and media fetched)
+# Usage: scripts/soak.sh [MINUTES | --minutes MINUTES] [-h|--help]   (default 10; needs what .ci/run installs,
+# models and media fetched)
 set -euo pipefail
+usage() { sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
+minutes=10
+while (( $# )); do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --minutes) minutes="${2:-}"; shift; shift || true ;;
+    --minutes=*) minutes="${1#--minutes=}"; shift ;;
+    -*) echo "soak.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    *) minutes="$1"; shift ;;
+  esac
+done
+if ! [[ "$minutes" =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "soak.sh: MINUTES must be a whole number 1..9999, was '$minutes'" >&2; usage >&2; exit 2
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-minutes="${1:-10}"
 export JAVA_HOME="${JAVA_HOME_25:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}}"
 log="$(mktemp -t edgewatch-soak.XXXXXX.log)"
 mvn -B -o -ntp test -Dtest=SoakRun -Dsoak.minutes="$minutes" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1 || status=$?

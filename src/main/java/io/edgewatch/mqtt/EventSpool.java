@@ -736,6 +736,9 @@ public final class EventSpool implements AutoCloseable {
             }
         }
         openReader();
+        if (readerEvents != null) {
+            removedWhileDown.removeIf(k -> readerEvents.get(k) == null); // removals MVStore's auto-commit did write
+        }
         LOG.warnf("event spool %s cannot be written (%s): new events are kept in memory (up to %d KiB) and sent from there;"
                 + " the file is reopened every %d..%d s until it can be written", file, downReason, heldLimitBytes() >> 10,
                 REOPEN_MIN_MS / 1000, REOPEN_MAX_MS / 1000);
