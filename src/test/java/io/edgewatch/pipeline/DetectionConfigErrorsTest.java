@@ -58,7 +58,7 @@ class DetectionConfigErrorsTest {
 
         @Test
         void stops(QuarkusMainLauncher launcher) {
-            stopsNaming(launcher, "regions.max-regions", "must be greater than or equal to 1");
+            stopsNaming(launcher, "regions.max-regions", "must be greater than or equal to 1, was 0");
         }
     }
 
@@ -73,7 +73,7 @@ class DetectionConfigErrorsTest {
 
         @Test
         void stops(QuarkusMainLauncher launcher) {
-            stopsNaming(launcher, "regions.max-downscale", "must be greater than or equal to 1");
+            stopsNaming(launcher, "regions.max-downscale", "must be greater than or equal to 1, was 0.5");
         }
     }
 
