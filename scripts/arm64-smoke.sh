@@ -24,13 +24,8 @@
 # EDGEWATCH_ARM64_SKIP_BUILD=1 reuses an existing target/arm64 build.
 # Exit: 0 when the events and faces checks pass, 1 otherwise (the reason is printed).
 set -euo pipefail
-usage() { sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
-for a in "$@"; do
-  case "$a" in
-    -h|--help) usage; exit 0 ;;
-    *) echo "$(basename "${BASH_SOURCE[0]}"): unknown argument '$a' (it takes none; settings come from the environment)" >&2; usage >&2; exit 2 ;;
-  esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+no_arguments "$@"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 frames="${EDGEWATCH_ARM64_FRAMES:-8}"

@@ -3,13 +3,8 @@
 # media-cache/ (git-ignored): vtest.avi (opencv-doc) and astronaut.png (python3-skimage).
 # The package is downloaded with `apt-get download` and unpacked with `dpkg-deb -x`; nothing is installed.
 set -euo pipefail
-usage() { sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
-for a in "$@"; do
-  case "$a" in
-    -h|--help) usage; exit 0 ;;
-    *) echo "$(basename "${BASH_SOURCE[0]}"): unknown argument '$a' (it takes none; settings come from the environment)" >&2; usage >&2; exit 2 ;;
-  esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+no_arguments "$@"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${EDGEWATCH_MEDIA_OUT:-$root/media-cache}"
 mkdir -p "$out"

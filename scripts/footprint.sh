@@ -5,13 +5,8 @@
 # Mosquitto on a free loopback port. Needs: mvn package done (target/quarkus-app), media-cache/vtest.avi, models.
 # arm64 figures come from scripts/arm64-smoke.sh (it prints start-up, per-frame time and RSS under emulation).
 set -euo pipefail
-usage() { sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
-for a in "$@"; do
-  case "$a" in
-    -h|--help) usage; exit 0 ;;
-    *) echo "$(basename "${BASH_SOURCE[0]}"): unknown argument '$a' (it takes none; settings come from the environment)" >&2; usage >&2; exit 2 ;;
-  esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+no_arguments "$@"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 app=target/quarkus-app

@@ -6,7 +6,7 @@
 # Usage: scripts/soak.sh [MINUTES | --minutes MINUTES] [-h|--help]   (default 10; needs what .ci/run installs,
 # models and media fetched)
 set -euo pipefail
-usage() { sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
 minutes=10
 while (( $# )); do
   case "$1" in
