@@ -204,17 +204,21 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Records a torn line found at open as an entry, as soon as the disk allows. */
-    private void writePendingNote() {
-        if (pendingNote == null) {
-            return;
+    /** Records a torn line found at open as an entry now, or (disk still full) before the next entry. */
+    private synchronized void writePendingNote() {
+        try (java.nio.channels.FileLock lock = channel.lock()) {
+            syncTail();
+            writePendingNoteLocked(System.currentTimeMillis());
+        } catch (IOException | FaceException e) {
+            // kept in pendingNote: append writes it first
         }
-        Map<String, Object> note = pendingNote;
-        pendingNote = null;
-        try {
-            append("torn-line", System.currentTimeMillis(), note);
-        } catch (FaceException e) {
-            pendingNote = note; // written before the next entry
+    }
+
+    /** Under the file lock: the pending torn-line entry, if any. */
+    private void writePendingNoteLocked(long timeMs) {
+        if (pendingNote != null) {
+            appendLocked("torn-line", timeMs, pendingNote);
+            pendingNote = null;
         }
     }
 
@@ -255,10 +259,7 @@ public final class AuditLog implements AutoCloseable {
         // read-tail-and-append keeps one chain
         try (java.nio.channels.FileLock lock = channel.lock()) {
             syncTail();
-            if (pendingNote != null && !"torn-line".equals(type)) {
-                appendLocked("torn-line", timeMs, pendingNote);
-                pendingNote = null;
-            }
+            writePendingNoteLocked(timeMs);
             return appendLocked(type, timeMs, fields);
         } catch (IOException e) {
             throw new FaceException("audit log " + file + " cannot be locked for writing: " + e.getMessage(), e);

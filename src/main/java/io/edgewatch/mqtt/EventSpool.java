@@ -104,7 +104,6 @@ public final class EventSpool implements AutoCloseable {
     // --- while the store cannot be written (down) ---
     private boolean down;
     private long downSinceMs;
-    private String downReason;
     private long reopenDelayMs;
     private long nextReopenMs;
     private long lastReminderMs;
@@ -169,13 +168,7 @@ public final class EventSpool implements AutoCloseable {
                 }
                 refuseUnlessCorrupt(e);
                 movedAside = true;
-                Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
-                LOG.errorf("event spool %s cannot be opened (%s); moved to %s, starting an empty spool", file, e.getMessage(), aside);
-                try {
-                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException io) {
-                    throw new IllegalArgumentException("event spool " + file + " is corrupt and cannot be moved aside: " + io.getMessage(), io);
-                }
+                moveAside("cannot be opened", "is corrupt", e);
                 s = open(file);
             }
             try {
@@ -188,13 +181,7 @@ public final class EventSpool implements AutoCloseable {
                 // a map of the wrong types (or a serialised object) is not ours: keep it aside, start empty
                 s.closeImmediately();
                 movedAside = true;
-                Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
-                LOG.errorf("event spool %s holds data that is not the spool's (%s); moved to %s, starting an empty spool", file, e.getMessage(), aside);
-                try {
-                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException io) {
-                    throw new IllegalArgumentException("event spool " + file + " is not trustworthy and cannot be moved aside: " + io.getMessage(), io);
-                }
+                moveAside("holds data that is not the spool's", "is not trustworthy", e);
                 s = open(file);
                 maps = Maps.open(s);
                 s.commit();
@@ -250,6 +237,17 @@ public final class EventSpool implements AutoCloseable {
             }
         }
         acceptedSeq = Math.max(seqFloor, meta.getOrDefault("lastSeq", 0L));
+    }
+
+    /** Keeps a spool file that cannot be used as {@code events.mv.db.corrupt-<epochMs>} (logged with both names). */
+    private void moveAside(String what, String refusal, RuntimeException cause) {
+        Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
+        LOG.errorf("event spool %s %s (%s); moved to %s, starting an empty spool", file, what, cause.getMessage(), aside);
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException io) {
+            throw new IllegalArgumentException("event spool " + file + " " + refusal + " and cannot be moved aside: " + io.getMessage(), io);
+        }
     }
 
     /** True when an MVStore error comes from a failed write (full disk, I/O error), not from damaged content. */
@@ -724,7 +722,7 @@ public final class EventSpool implements AutoCloseable {
         removedWhileDown.addAll(uncommittedRemovals); // delivered: neither sent again nor dropped as lost
         uncommittedRemovals.clear();
         downSinceMs = now;
-        downReason = rootMessage(e);
+        String downReason = rootMessage(e);
         reopenDelayMs = REOPEN_MIN_MS;
         nextReopenMs = now + reopenDelayMs;
         lastReminderMs = now;
@@ -753,9 +751,10 @@ public final class EventSpool implements AutoCloseable {
         try {
             MVStore r = new MVStore.Builder().fileName(file.toString()).readOnly().open();
             reader = r;
-            readerEvents = TypedMaps.open(r, "events", LongDataType.INSTANCE, ByteArrayDataType.INSTANCE, Long.class, byte[].class);
-            readerGaps = TypedMaps.open(r, "gaps", LongDataType.INSTANCE, StringDataType.INSTANCE, Long.class, String.class);
-            MVMap<String, Long> m = TypedMaps.open(r, "meta", StringDataType.INSTANCE, LongDataType.INSTANCE, String.class, Long.class);
+            Maps maps = Maps.open(r);
+            readerEvents = maps.events();
+            readerGaps = maps.gaps();
+            MVMap<String, Long> m = maps.meta();
             long b = heldBytes;
             for (Cursor<Long, byte[]> c = readerEvents.cursor(null); c.hasNext(); ) {
                 Long k = c.next();

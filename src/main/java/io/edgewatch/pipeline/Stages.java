@@ -183,9 +183,9 @@ public final class Stages {
 
         @Override
         public void process(FrameContext ctx) {
-            org.bytedeco.opencv.opencv_core.Mat image = ctx.frame.image();
-            ctx.update = tracker.update(ctx.confident, ctx.weak, ctx.frame.seq(), ctx.frame.captureTimeMs(), ctx.coverage,
-                    box -> io.edgewatch.track.AppearanceExtractor.extract(image, box));
+            Tracker.AppearanceSource appearance = tracker.reid().usesAppearance()
+                    ? io.edgewatch.track.AppearanceExtractor.forFrame(ctx.frame.image()) : Tracker.AppearanceSource.NONE;
+            ctx.update = tracker.update(ctx.confident, ctx.weak, ctx.frame.seq(), ctx.frame.captureTimeMs(), ctx.coverage, appearance);
         }
     }
 

@@ -32,6 +32,17 @@ public final class AppearanceExtractor {
      * @throws IllegalArgumentException when the image is not 8-bit 3-channel
      */
     public static Appearance extract(Mat bgr, BoxNorm box) {
+        return forFrame(bgr).of(box);
+    }
+
+    /**
+     * The appearances of boxes in one frame: the image is checked and its pixels mapped once, then each box costs only
+     * its samples (the tracker asks per detection, only when it needs one).
+     *
+     * @param bgr 8-bit, 3-channel BGR image (CV_8UC3), valid while the source is used
+     * @throws IllegalArgumentException when the image is not 8-bit 3-channel
+     */
+    public static Tracker.AppearanceSource forFrame(Mat bgr) {
         if (bgr.channels() != 3 || bgr.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
             throw new IllegalArgumentException("appearance needs an 8-bit BGR image, got " + bgr.channels() + " channels depth " + bgr.depth());
         }
@@ -39,12 +50,14 @@ public final class AppearanceExtractor {
         int h = bgr.rows();
         long step = bgr.step();
         ByteBuffer buf = bgr.data().capacity(step * h).asByteBuffer();
-        BoxNorm b = box.clamped();
-        double x0 = b.xMin() + 0.2 * b.width();
-        double x1 = b.xMax() - 0.2 * b.width();
-        float[] upper = half(buf, step, w, h, x0, x1, b.yMin() + 0.2 * b.height(), b.yMin() + 0.5 * b.height());
-        float[] lower = half(buf, step, w, h, x0, x1, b.yMin() + 0.55 * b.height(), b.yMin() + 0.9 * b.height());
-        return new Appearance(upper, lower);
+        return box -> {
+            BoxNorm b = box.clamped();
+            double x0 = b.xMin() + 0.2 * b.width();
+            double x1 = b.xMax() - 0.2 * b.width();
+            float[] upper = half(buf, step, w, h, x0, x1, b.yMin() + 0.2 * b.height(), b.yMin() + 0.5 * b.height());
+            float[] lower = half(buf, step, w, h, x0, x1, b.yMin() + 0.55 * b.height(), b.yMin() + 0.9 * b.height());
+            return new Appearance(upper, lower);
+        };
     }
 
     private static float[] half(ByteBuffer buf, long step, int w, int h, double nx0, double nx1, double ny0, double ny1) {

@@ -99,9 +99,8 @@ class CameraTlsTest {
     @Test
     void optOutDecodesAndWarnsOnce() throws Exception {
         CaptureSettings cs = settings("tls-c", good.url(USER_INFO, "127.0.0.1"), new CameraTls(false, Optional.empty()));
-        List<String> log = new ArrayList<>();
         CaptureStats stats = new CaptureStats("tls-c");
-        withLog(log, () -> {
+        List<String> log = io.edgewatch.testsupport.LogCapture.during("io.edgewatch.capture", () -> {
             CaptureWorker w = new CaptureWorker(cs, new LatestFrameSlot(cs.handOff()), stats, 10);
             w.start().join(30_000);
         });
@@ -257,41 +256,5 @@ class CameraTlsTest {
         w.stop();
         t.join(10_000);
         return stats;
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    /** Formatted records of the capture package's loggers while {@code body} runs. */
-    private static void withLog(List<String> lines, Body body) throws Exception {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.edgewatch.capture");
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                String msg = r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
-                        : String.format(java.util.Locale.ROOT, r.getMessage(), r.getParameters());
-                synchronized (lines) {
-                    lines.add(msg);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level before = jul.getLevel();
-        jul.setLevel(Level.INFO);
-        jul.addHandler(h);
-        try {
-            body.run();
-        } finally {
-            jul.removeHandler(h);
-            jul.setLevel(before);
-        }
     }
 }

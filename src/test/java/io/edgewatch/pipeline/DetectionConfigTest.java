@@ -118,39 +118,8 @@ class DetectionConfigTest {
     }
 
     /** Log records of CameraPipeline while {@code body} runs. */
-    private static List<String> pipelineLog(ThrowingRunnable body) throws Exception {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(CameraPipeline.class.getName());
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                String msg = r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
-                        : String.format(java.util.Locale.ROOT, r.getMessage(), r.getParameters());
-                lines.add(msg);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level before = jul.getLevel();
-        jul.setLevel(Level.INFO);
-        jul.addHandler(h);
-        try {
-            body.run();
-        } finally {
-            jul.removeHandler(h);
-            jul.setLevel(before);
-        }
-        return List.copyOf(lines);
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
+    private static List<String> pipelineLog(io.edgewatch.testsupport.LogCapture.Body body) throws Exception {
+        return io.edgewatch.testsupport.LogCapture.during(CameraPipeline.class.getName(), body);
     }
 
     private static List<String> aboveSourceLines(List<String> log) {
