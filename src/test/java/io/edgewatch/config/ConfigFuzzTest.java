@@ -6,7 +6,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.validator.BeanValidationConfigValidator;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.hibernate.validator.messageinterpolation.ResourceBundleMessageInterpolator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConfigFuzzTest {
     private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
-            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
+            .messageInterpolator(new ResourceBundleMessageInterpolator()).buildValidatorFactory().getValidator();
 
     private static SmallRyeConfig build(Map<String, String> props) {
         return new SmallRyeConfigBuilder()
@@ -117,6 +117,27 @@ class ConfigFuzzTest {
                 .as("%s=%s", key, value)
                 .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
                         .contains(key.substring("edgewatch.".length())));
+    }
+
+    /** Issue 9, "Bad input": each motion, mask, region and rate key says why it is refused, not only which key. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "regions.max-downscale|0.5|must be greater than or equal to 1, was 0.5",
+            "motion.threshold|0|must be greater than or equal to 1, was 0",
+            "motion.lightning-threshold|1.5|must be less than or equal to 1, was 1.5",
+            "detect-fps|-1|must be 0 (every frame) .. 120",
+            "stationary-interval-s|0|must be greater than or equal to 0.1, was 0",
+            "motion.masks.clock.polygon|0.1,0.1, 0.5,0.5|a motion mask polygon needs 3 to 64 points (x,y pairs), got 2",
+            "motion.masks.clock.polygon|0.1,0.1, 0.5,0.1, 1.5,0.4|a motion mask polygon: coordinate 1.5 is outside 0..1",
+            // Bean Validation names the map entry (the mask), not its polygon key
+            "motion.masks.wall clock.polygon|0.1,0.1, 0.5,0.1, 0.5,0.4|mask names must be 1..64 letters, digits, '-' or '_'",
+    })
+    void detectionKeysSayWhy(String key, String value, String why) {
+        String full = "edgewatch.cameras.front." + key;
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0", full, value)))
+                .as("%s=%s", full, value)
+                .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
+                        .contains(full.replace(".polygon", "").substring("edgewatch.".length())).contains(why));
     }
 
     @Test
