@@ -351,6 +351,15 @@ public interface EdgewatchConfig {
         @WithDefault("0.1")
         @DecimalMin("0.001") @DecimalMax("1.5")
         double materialMove();
+
+        /**
+         * {@code end} summaries carry the dominant clothing colours (torso, legs) from the fixed palette, when the
+         * tracker's appearance cue decided them (needs {@code edgewatch.tracker.reid-window-s} or
+         * {@code appearance-weight} above 0).
+         */
+        @WithDefault("true")
+        @WithConverter(StrictBooleanConverter.class)
+        boolean clothingColours();
     }
 
     /** MQTT broker; with no URL events go to standard output as JSON lines. */

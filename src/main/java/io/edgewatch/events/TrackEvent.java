@@ -143,23 +143,52 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      *                   limit was reached) or {@code shutdown} (the agent was stopped)
      * @param zones      every zone the track entered, in order of first entry; only on cameras with zones
      * @param crossings  every line crossing of the track, oldest first; only on cameras with lines
+     * @param clothing   dominant clothing colours (torso, legs) from the fixed palette, when the tracker's appearance
+     *                   cue decided them and {@code edgewatch.events.clothing-colours} is on; absent otherwise
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
                           List<PathPoint> path, Box lastBoxNorm, String reason, List<String> zones,
-                          List<Crossing> crossings) {
-        /** A summary without zone facts. */
+                          List<Crossing> crossings, ClothingInfo clothing) {
+        /** A summary without zone facts and clothing colours. */
         public Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
                        List<PathPoint> path, Box lastBoxNorm, String reason) {
-            this(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, null, null);
+            this(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, null, null, null);
         }
 
         /** The same summary with zone facts (null leaves a field out). */
         public Summary withZones(List<String> z, List<Crossing> c) {
-            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, z, c);
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, z, c, clothing);
+        }
+
+        /** The same summary with clothing colours (null leaves the field out). */
+        public Summary withClothing(ClothingInfo c) {
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, zones, crossings, c);
         }
     }
+
+    /**
+     * Dominant clothing colours of a person track: {@code {"upper":{"colour":"blue","confidence":0.62},
+     * "lower":{"colour":"black","confidence":0.71}}}. A half that was not decided is left out.
+     *
+     * @param upper torso colour, or null
+     * @param lower legs colour, or null
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"upper", "lower"})
+    public record ClothingInfo(ColourInfo upper, ColourInfo lower) { }
+
+    /**
+     * One half's colour.
+     *
+     * @param colour     palette name: black, grey, white, brown, red, orange, yellow, green, cyan, blue, purple, pink
+     * @param confidence mean share 0..1 of the half's sampled pixels in that colour over the track, 2 decimals
+     */
+    @RegisterForReflection
+    @JsonPropertyOrder({"colour", "confidence"})
+    public record ColourInfo(String colour, double confidence) { }
 
     /**
      * @param t RFC 3339 time

@@ -1,6 +1,7 @@
 package io.edgewatch.events;
 
 import io.edgewatch.detect.BoxNorm;
+import io.edgewatch.track.Clothing;
 import io.edgewatch.track.PathSample;
 import io.edgewatch.track.Track;
 import io.edgewatch.track.Tracker;
@@ -98,6 +99,9 @@ public final class TrackEventBuilder {
             }
             TrackEvent.Summary summary = new TrackEvent.Summary(EventTime.format(t.firstSeenMs()), EventTime.format(t.lastSeenMs()),
                     t.lastSeenMs() - t.firstSeenMs(), r4(t.topScore()), t.hits(), path, box(t.observedBox()), reason);
+            if (policy.clothingColours()) {
+                summary = summary.withClothing(clothing(t.clothing()));
+            }
             out.add(event(EventType.END, t, frame, Math.max(timeMs, t.lastSeenMs()), summary));
         }
         return out;
@@ -109,6 +113,15 @@ public final class TrackEventBuilder {
                 EventTime.format(t.firstSeenMs()), Math.max(0, timeMs - t.firstSeenMs()), t.hits(),
                 new double[]{r4(v[0]), r4(v[1])}, null, null, null, t.stationary() && type != EventType.END ? Boolean.TRUE : null);
         return new TrackEvent(TrackEvent.SCHEMA, 0, type, EventTime.format(timeMs), device, camera, frame, info, summary);
+    }
+
+    /** The event form of a track's clothing colours, or null when none is decided. */
+    static TrackEvent.ClothingInfo clothing(Clothing c) {
+        return c == null ? null : new TrackEvent.ClothingInfo(colour(c.upper()), colour(c.lower()));
+    }
+
+    private static TrackEvent.ColourInfo colour(Clothing.Share s) {
+        return s == null ? null : new TrackEvent.ColourInfo(s.colour().wireName(), Math.round(s.confidence() * 100) / 100.0);
     }
 
     /** Box rounded to 4 decimals and clamped to 0..1. */

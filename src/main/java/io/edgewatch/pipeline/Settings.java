@@ -21,7 +21,7 @@ public final class Settings {
 
     /** Update policy from {@code edgewatch.events.*}. */
     public static EventPolicy events(EdgewatchConfig.Events e) {
-        return new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialMove());
+        return new EventPolicy(e.updateIntervalMs(), e.minUpdateIntervalMs(), e.materialMove(), e.clothingColours());
     }
 
     /**

@@ -7,12 +7,19 @@ import java.util.Arrays;
  * each {@value #BINS} bins over HSV: {@value #HUE_BINS} hue x {@value #SAT_BINS} saturation bins for coloured pixels
  * and {@value #GREY_BINS} value bins for grey ones (saturation below {@link AppearanceExtractor#GREY_SATURATION}), so
  * black, grey and white clothes are told apart, not lumped into one hue. Each half is L1-normalised (sums to 1), or
- * all zero when the box held too few pixels. Nothing biometric: clothing colour only, never the face.
+ * all zero when the box held too few pixels. Beside the histograms, the share of each half's pixels in each
+ * {@link ClothingColour} of the published palette (what the {@code end} summary's clothing colours are made of).
+ * Nothing biometric: clothing colour only, never the face.
  *
- * @param upper histogram of the torso, {@value #BINS} values
- * @param lower histogram of the legs, {@value #BINS} values
+ * @param upper         histogram of the torso, {@value #BINS} values
+ * @param lower         histogram of the legs, {@value #BINS} values
+ * @param upperColours  share 0..1 of the torso's pixels in each palette colour, indexed by
+ *                      {@link ClothingColour#ordinal()}, times the observation's weight: min(1, pixels of the half /
+ *                      {@value AppearanceExtractor#SAMPLES_PER_SIDE}&sup2;), so the values sum to that weight (1 for a
+ *                      half of 576 pixels or more), or all zero like {@code upper}
+ * @param lowerColours  the same for the legs
  */
-public record Appearance(float[] upper, float[] lower) {
+public record Appearance(float[] upper, float[] lower, float[] upperColours, float[] lowerColours) {
     /** Hue bins of coloured pixels. */
     public static final int HUE_BINS = 8;
     /** Saturation bins of coloured pixels. */
@@ -22,10 +29,21 @@ public record Appearance(float[] upper, float[] lower) {
     /** Bins per half. */
     public static final int BINS = HUE_BINS * SAT_BINS + GREY_BINS;
 
+    /** Palette colours per half. */
+    public static final int COLOURS = ClothingColour.values().length;
+
     public Appearance {
         if (upper.length != BINS || lower.length != BINS) {
             throw new IllegalArgumentException("appearance histograms must have " + BINS + " bins, had " + upper.length + "/" + lower.length);
         }
+        if (upperColours.length != COLOURS || lowerColours.length != COLOURS) {
+            throw new IllegalArgumentException("palette shares must have " + COLOURS + " values, had " + upperColours.length + "/" + lowerColours.length);
+        }
+    }
+
+    /** An appearance of histograms only (no palette shares). */
+    public Appearance(float[] upper, float[] lower) {
+        this(upper, lower, new float[COLOURS], new float[COLOURS]);
     }
 
     /**
@@ -67,7 +85,8 @@ public record Appearance(float[] upper, float[] lower) {
      * @param alpha weight of the new observation, 0..1
      */
     public Appearance blend(Appearance o, double alpha) {
-        return new Appearance(blend(upper, o.upper, alpha), blend(lower, o.lower, alpha));
+        return new Appearance(blend(upper, o.upper, alpha), blend(lower, o.lower, alpha),
+                blend(upperColours, o.upperColours, alpha), blend(lowerColours, o.lowerColours, alpha));
     }
 
     private static float[] blend(float[] a, float[] b, double alpha) {
@@ -83,7 +102,7 @@ public record Appearance(float[] upper, float[] lower) {
         return out;
     }
 
-    private static boolean isEmpty(float[] h) {
+    static boolean isEmpty(float[] h) {
         for (float v : h) {
             if (v != 0) {
                 return false;
@@ -94,16 +113,18 @@ public record Appearance(float[] upper, float[] lower) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Appearance a && Arrays.equals(upper, a.upper) && Arrays.equals(lower, a.lower);
+        return o instanceof Appearance a && Arrays.equals(upper, a.upper) && Arrays.equals(lower, a.lower)
+                && Arrays.equals(upperColours, a.upperColours) && Arrays.equals(lowerColours, a.lowerColours);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(upper) + Arrays.hashCode(lower);
+        return 31 * (31 * (31 * Arrays.hashCode(upper) + Arrays.hashCode(lower)) + Arrays.hashCode(upperColours)) + Arrays.hashCode(lowerColours);
     }
 
     @Override
     public String toString() {
-        return "Appearance[upper=" + Arrays.toString(upper) + ", lower=" + Arrays.toString(lower) + "]";
+        return "Appearance[upper=" + Arrays.toString(upper) + ", lower=" + Arrays.toString(lower)
+                + ", upperColours=" + Arrays.toString(upperColours) + ", lowerColours=" + Arrays.toString(lowerColours) + "]";
     }
 }

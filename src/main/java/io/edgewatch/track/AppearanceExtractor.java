@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * the legs rows 55..90 %, both over the middle 60 % of its width (less background beside the body). At most
  * {@value #SAMPLES_PER_SIDE} x {@value #SAMPLES_PER_SIDE} pixels are sampled per half, so the cost per person does not
  * grow with resolution (about 2 x 576 pixel conversions). Dark pixels (value below {@link #DARK_VALUE}) count as
- * grey whatever their hue, since their hue is noise.
+ * grey whatever their hue, since their hue is noise. Each sample is also named in the {@link ClothingColour} palette.
  */
 public final class AppearanceExtractor {
     /** Sampling grid per side per half. */
@@ -54,14 +54,19 @@ public final class AppearanceExtractor {
             BoxNorm b = box.clamped();
             double x0 = b.xMin() + 0.2 * b.width();
             double x1 = b.xMax() - 0.2 * b.width();
-            float[] upper = half(buf, step, w, h, x0, x1, b.yMin() + 0.2 * b.height(), b.yMin() + 0.5 * b.height());
-            float[] lower = half(buf, step, w, h, x0, x1, b.yMin() + 0.55 * b.height(), b.yMin() + 0.9 * b.height());
-            return new Appearance(upper, lower);
+            float[] upper = new float[Appearance.BINS];
+            float[] upperColours = new float[Appearance.COLOURS];
+            half(buf, step, w, h, x0, x1, b.yMin() + 0.2 * b.height(), b.yMin() + 0.5 * b.height(), upper, upperColours);
+            float[] lower = new float[Appearance.BINS];
+            float[] lowerColours = new float[Appearance.COLOURS];
+            half(buf, step, w, h, x0, x1, b.yMin() + 0.55 * b.height(), b.yMin() + 0.9 * b.height(), lower, lowerColours);
+            return new Appearance(upper, lower, upperColours, lowerColours);
         };
     }
 
-    private static float[] half(ByteBuffer buf, long step, int w, int h, double nx0, double nx1, double ny0, double ny1) {
-        float[] hist = new float[Appearance.BINS];
+    /** Fills {@code hist} and {@code colours} (both zero on entry) from one half's samples; leaves them zero when too small. */
+    private static void half(ByteBuffer buf, long step, int w, int h, double nx0, double nx1, double ny0, double ny1,
+                             float[] hist, float[] colours) {
         int px0 = (int) Math.floor(nx0 * w);
         int px1 = Math.min(w, (int) Math.ceil(nx1 * w));
         int py0 = (int) Math.floor(ny0 * h);
@@ -69,7 +74,7 @@ public final class AppearanceExtractor {
         int pw = px1 - px0;
         int ph = py1 - py0;
         if (pw * ph < MIN_PIXELS || pw < 2 || ph < 2) {
-            return hist;
+            return;
         }
         int nx = Math.min(SAMPLES_PER_SIDE, pw);
         int ny = Math.min(SAMPLES_PER_SIDE, ph);
@@ -84,13 +89,19 @@ public final class AppearanceExtractor {
                 int gr = buf.get(at + 1) & 0xff;
                 int rd = buf.get(at + 2) & 0xff;
                 hist[bin(rd, gr, bl)]++;
+                colours[ClothingColour.of(rd, gr, bl).ordinal()]++;
                 n++;
             }
         }
         for (int k = 0; k < hist.length; k++) {
             hist[k] /= n;
         }
-        return hist;
+        // palette shares weighted by how much of the half the frame shows: a distant person (few pixels, the box
+        // loose around them) counts less than a near one
+        double weight = Math.min(1.0, (double) pw * ph / (SAMPLES_PER_SIDE * SAMPLES_PER_SIDE));
+        for (int k = 0; k < colours.length; k++) {
+            colours[k] = (float) (colours[k] * weight / n);
+        }
     }
 
     /** The histogram bin of one RGB pixel (HSV as OpenCV defines it: V = max, S = (max - min) / max). */
@@ -101,18 +112,7 @@ public final class AppearanceExtractor {
         if (s < GREY_SATURATION || max < DARK_VALUE) {
             return Appearance.HUE_BINS * Appearance.SAT_BINS + Math.min(Appearance.GREY_BINS - 1, max * Appearance.GREY_BINS / 256);
         }
-        double d = max - min;
-        double hue;
-        if (max == r) {
-            hue = 60 * (((g - b) / d) % 6);
-        } else if (max == g) {
-            hue = 60 * ((b - r) / d + 2);
-        } else {
-            hue = 60 * ((r - g) / d + 4);
-        }
-        if (hue < 0) {
-            hue += 360;
-        }
+        double hue = ClothingColour.hue(r, g, b, max, min);
         int hb = Math.min(Appearance.HUE_BINS - 1, (int) (hue * Appearance.HUE_BINS / 360));
         int sb = Math.min(Appearance.SAT_BINS - 1, (s - GREY_SATURATION) * Appearance.SAT_BINS / (256 - GREY_SATURATION));
         return hb * Appearance.SAT_BINS + sb;

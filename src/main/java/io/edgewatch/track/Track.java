@@ -32,6 +32,10 @@ public final class Track {
     private long stillSinceMs;
     private boolean stationary;
     private Appearance appearance;
+    private final double[] upperColours = new double[Appearance.COLOURS];
+    private final double[] lowerColours = new double[Appearance.COLOURS];
+    private int upperObservations;
+    private int lowerObservations;
     private int reidentified;
 
     Track(String id, Detection d, long seq, long timeMs) {
@@ -141,6 +145,30 @@ public final class Track {
     /** Blends an observed appearance into the track's (running mean, weight {@code alpha} for the new one). */
     void observeAppearance(Appearance a, double alpha) {
         appearance = appearance == null ? a : appearance.blend(a, alpha);
+        if (!Appearance.isEmpty(a.upperColours())) {
+            add(upperColours, a.upperColours());
+            upperObservations++;
+        }
+        if (!Appearance.isEmpty(a.lowerColours())) {
+            add(lowerColours, a.lowerColours());
+            lowerObservations++;
+        }
+    }
+
+    private static void add(double[] sum, float[] shares) {
+        for (int k = 0; k < sum.length; k++) {
+            sum[k] += shares[k];
+        }
+    }
+
+    /**
+     * The track's dominant clothing colours over all its clear observations so far (see {@link Clothing}), or null
+     * when neither half is decided (also when the tracker computes no appearance).
+     */
+    public Clothing clothing() {
+        Clothing.Share u = Clothing.decide(upperColours, upperObservations);
+        Clothing.Share l = Clothing.decide(lowerColours, lowerObservations);
+        return u == null && l == null ? null : new Clothing(u, l);
     }
 
     /** The track's appearance (running mean over its clear observations), or null before the first. */

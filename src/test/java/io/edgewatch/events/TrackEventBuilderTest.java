@@ -147,4 +147,31 @@ class TrackEventBuilderTest {
         endWithoutSummary.put("type", "end");
         assertThat(EventSchema.validate(endWithoutSummary)).isNotEmpty();
     }
+
+    /** Clothing colours (issue 11 item 4): optional, from the palette only, and no other attribute of the person. */
+    @Test
+    void clothingColoursValidateAndNothingElseAboutThePersonDoes() throws Exception {
+        List<TrackEvent> ev = walk(EventPolicy.defaults(), 10, 0.001);
+        TrackEvent end = ev.get(ev.size() - 1).withSeq(1);
+        assertThat(end.summary().clothing()).as("no appearance in this walk: nothing decided").isNull();
+        TrackEvent dressed = end.withSummary(end.summary().withClothing(new TrackEvent.ClothingInfo(
+                new TrackEvent.ColourInfo("red", 0.41), new TrackEvent.ColourInfo("blue", 0.55))));
+        JsonNode n = MAPPER.valueToTree(dressed);
+        assertThat(n.at("/summary/clothing").toString()).isEqualTo(
+                "{\"upper\":{\"colour\":\"red\",\"confidence\":0.41},\"lower\":{\"colour\":\"blue\",\"confidence\":0.55}}");
+        assertThat(EventSchema.validate(n)).isEmpty();
+        JsonNode upperOnly = MAPPER.valueToTree(end.withSummary(end.summary().withClothing(
+                new TrackEvent.ClothingInfo(new TrackEvent.ColourInfo("black", 0.8), null))));
+        assertThat(upperOnly.at("/summary/clothing/lower").isMissingNode()).isTrue();
+        assertThat(EventSchema.validate(upperOnly)).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode beige = n.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) beige.at("/summary/clothing/upper")).put("colour", "beige");
+        assertThat(EventSchema.validate(beige)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode gender = n.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) gender.at("/summary/clothing")).put("gender", "female");
+        assertThat(EventSchema.validate(gender)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode age = n.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) age.at("/summary")).put("age", 30);
+        assertThat(EventSchema.validate(age)).isNotEmpty();
+    }
 }
