@@ -31,14 +31,14 @@ class AppearanceTest {
     }
 
     /** A 200x300 grey frame with a person box at x 50..110, y 40..240: red torso, blue legs. */
-    private static Mat frame(Scalar torso, Scalar legs) {
+    static Mat frame(Scalar torso, Scalar legs) {
         Mat m = new Mat(300, 200, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0));
         m.apply(new Rect(50, 40, 60, 100)).put(torso);
         m.apply(new Rect(50, 140, 60, 100)).put(legs);
         return m;
     }
 
-    private static final BoxNorm BOX = new BoxNorm(50 / 200.0, 40 / 300.0, 110 / 200.0, 240 / 300.0);
+    static final BoxNorm BOX = new BoxNorm(50 / 200.0, 40 / 300.0, 110 / 200.0, 240 / 300.0);
 
     @Test
     void torsoAndLegsAreMeasuredApartAndCompared() {

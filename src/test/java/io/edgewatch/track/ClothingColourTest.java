@@ -3,7 +3,6 @@ package io.edgewatch.track;
 import io.edgewatch.detect.BoxNorm;
 import io.edgewatch.detect.Detection;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,15 +37,12 @@ class ClothingColourTest {
         assertThat(ClothingColour.of(r, g, b)).isEqualTo(expected);
     }
 
-    /** A 200x300 grey frame with a person at x 50..110, y 40..240: torso and legs painted (BGR). */
+    // the painted person of AppearanceTest: a 200x300 grey frame, person box x 50..110, y 40..240
     private static Mat frame(Scalar torso, Scalar legs) {
-        Mat m = new Mat(300, 200, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0));
-        m.apply(new Rect(50, 40, 60, 100)).put(torso);
-        m.apply(new Rect(50, 140, 60, 100)).put(legs);
-        return m;
+        return AppearanceTest.frame(torso, legs);
     }
 
-    private static final BoxNorm BOX = new BoxNorm(50 / 200.0, 40 / 300.0, 110 / 200.0, 240 / 300.0);
+    private static final BoxNorm BOX = AppearanceTest.BOX;
 
     @Test
     void aTrackGetsItsColoursAfterThreeClearObservations() {
