@@ -5,7 +5,10 @@
 #     names exists and is executable), which must print nothing,
 #  3. systemd-analyze security --offline=true --threshold=20: exposure must be 2.0 or lower,
 #  4. the installed launcher runs `doctor` on the installed models (sha256) and vtest.avi,
-#  5. uninstall.sh --root removes the application and keeps configuration and state.
+#  5. when the build has an AOT cache (target/quarkus-app/app.aot, made by `mvn verify`), doctor reports it in use;
+#     after a jar's modification time changes the JVM ignores the stale cache: doctor warns and still passes, and
+#     `run` still writes only JSON events to standard output (the JVM's warning goes to standard error),
+#  6. uninstall.sh --root removes the application and keeps configuration and state.
 # systemd-analyze works here without a running systemd (no PID 1 systemd in the container): verify and
 # --offline=true security only read unit files.
 set -euo pipefail
@@ -41,6 +44,24 @@ JAVA_OPTS="-Dquarkus.http.port=0 -Dedgewatch.http.token-file=$root/etc/edgewatch
   "$root/opt/edgewatch/bin/edgewatch" doctor 2>"$tmp/doctor.err" | tee "$tmp/doctor.out"
 grep -q '^PASSED' "$tmp/doctor.out" || { cat "$tmp/doctor.err" >&2; echo "check.sh: doctor on the installed layout failed" >&2; exit 1; }
 grep -q '\[OK  \] http access' "$tmp/doctor.out" || { echo "check.sh: doctor does not accept the installed HTTP token" >&2; exit 1; }
+
+if [[ -f target/quarkus-app/app.aot ]]; then
+  grep -q '\[OK  \] aot cache .*/opt/edgewatch/quarkus-app/app.aot in use' "$tmp/doctor.out" \
+    || { echo "check.sh: the installed AOT cache is not in use" >&2; exit 1; }
+  touch "$root"/opt/edgewatch/quarkus-app/lib/main/*.jar  # as a copy without -a, or a rebuilt jar, would
+  JAVA_OPTS="-Dquarkus.http.port=0 -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json -Dedgewatch.cameras.cam1.source=$src/media-cache/vtest.avi -Dedgewatch.doctor.state-dirs=$state -Dedgewatch.doctor.min-free-mb=1" \
+    "$root/opt/edgewatch/bin/edgewatch" doctor 2>"$tmp/doctor.err" > "$tmp/doctor2.out" || true
+  grep -q '^PASSED' "$tmp/doctor2.out" && grep -q '\[WARN\] aot cache .* was not used' "$tmp/doctor2.out" \
+    || { cat "$tmp/doctor2.out" "$tmp/doctor.err" >&2; echo "check.sh: a stale AOT cache is not reported, or stops the agent" >&2; exit 1; }
+  JAVA_OPTS="-Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json" \
+    "$root/opt/edgewatch/bin/edgewatch" run --source "$src/media-cache/vtest.avi" --max-frames 60 > "$tmp/run.out" 2> "$tmp/run.err"
+  python3 -c 'import json,sys; n=[json.loads(l) for l in open(sys.argv[1])]; assert n, "no event"' "$tmp/run.out" \
+    && grep -q 'AOT cache .* was not used' "$tmp/run.err" \
+    || { tail -5 "$tmp/run.out" "$tmp/run.err" >&2; echo "check.sh: with a stale AOT cache, run's output is not only events or the agent did not say so" >&2; exit 1; }
+  echo "AOT cache: in use when installed; a stale one is reported (doctor WARN, run's log) and ignored"
+else
+  echo "AOT cache: none in target/quarkus-app (mvn verify makes it), not checked"
+fi
 
 systemd/uninstall.sh --root "$root" >/dev/null
 [[ ! -e "$root/opt/edgewatch" && ! -e "$root/etc/systemd/system/edgewatch.service" && -f "$root/etc/edgewatch/application.properties" ]] \

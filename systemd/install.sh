@@ -39,7 +39,7 @@ fi
 install -d -m 0755 "$opt/bin" "$opt/models-tflite/files" "$unit_dir"
 rm -rf "$opt/quarkus-app" "$opt/edgewatch-runner"
 if [[ -n "$native" ]]; then install -m 0755 "$native" "$opt/edgewatch-runner"
-else cp -r "$app" "$opt/quarkus-app"; fi
+else cp -a "$app" "$opt/quarkus-app"; fi  # -a: the AOT cache is only valid for jars with their mtimes
 install -m 0755 "$src/systemd/edgewatch" "$opt/bin/edgewatch"
 install -m 0644 "$src"/models-tflite/*.manifest.json "$opt/models-tflite/"
 install -m 0644 "$src"/models-tflite/files/* "$opt/models-tflite/files/"

@@ -100,6 +100,13 @@ public class Agent {
             throw new IllegalStateException("the agent is already running");
         }
         pipelines.clear();
+        // a stale AOT cache is ignored by the JVM without stopping it: say so, since start-up is then slower
+        io.edgewatch.util.AotCache aot = io.edgewatch.util.AotCache.current();
+        if (aot.requestedPath().isPresent() && !aot.inUse()) {
+            LOG.warn(aot.describe());
+        } else {
+            LOG.info(aot.describe());
+        }
         Map<String, EdgewatchConfig.Camera> configured = config.cameras();
         Map<String, CaptureSettings> cameras = new LinkedHashMap<>();
         Map<String, DetectionSettings> detection = new LinkedHashMap<>();
