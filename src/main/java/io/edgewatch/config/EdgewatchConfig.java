@@ -186,6 +186,12 @@ public interface EdgewatchConfig {
         /** Vertices {@code x0,y0,x1,y1,...}, 3 to 64 points, normalized 0..1 (origin top-left). */
         @WithConverter(PolygonConverter.class)
         NormalizedPoints polygon();
+
+        /**
+         * Dwell (loitering) alert, seconds of frame time (Frigate's {@code loitering_time}): a track that stays in the
+         * zone this long gets an immediate update with {@code track.dwell}, once per stay; unset = no alert.
+         */
+        Optional<@DecimalMin(value = "0", inclusive = false) @DecimalMax("86400") Double> dwellAlertS();
     }
 
     /** One motion mask of a camera. */

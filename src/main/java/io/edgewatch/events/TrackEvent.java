@@ -68,28 +68,46 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param crossings line crossings since the track's previous event, each reported once; absent when none
      * @param stationary true while the object has not moved for {@code stationary-after-s} (it is then re-checked,
      *                   not re-detected, and not ended for going undetected between re-checks); absent otherwise
+     * @param dwell     dwell alerts since the track's previous event, each reported once: the track has stayed in the
+     *                  zone for the zone's {@code dwell-alert-s} (once per stay); absent when none
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
                             long ageMs, int hits, double[] velocity, FaceInfo face, List<String> zones,
-                            List<Crossing> crossings, Boolean stationary) {
+                            List<Crossing> crossings, Boolean stationary, List<Dwell> dwell) {
         /** A track without a face result and zone facts. */
         public TrackInfo(String id, String label, double score, double topScore, Box boxNorm, String startTime,
                          long ageMs, int hits, double[] velocity) {
-            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null, null, null, null);
+            this(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, null, null, null, null, null);
         }
 
         /** The same track with a face result. */
         public TrackInfo withFace(FaceInfo f) {
-            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f, zones, crossings, stationary);
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, f, zones, crossings, stationary, dwell);
         }
 
         /** The same track with zone facts (null leaves a field out). */
         public TrackInfo withZones(List<String> z, List<Crossing> c) {
-            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, z, c, stationary);
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, z, c, stationary, dwell);
+        }
+
+        /** The same track with dwell alerts (null leaves the field out). */
+        public TrackInfo withDwell(List<Dwell> d) {
+            return new TrackInfo(id, label, score, topScore, boxNorm, startTime, ageMs, hits, velocity, face, zones, crossings, stationary, d);
         }
     }
+
+    /**
+     * Time a track spent in a zone: in {@code track.dwell} the length of the current stay when it reached the zone's
+     * {@code dwell-alert-s}; in {@code summary.dwell} the total over all the track's stays in the zone.
+     *
+     * @param zone    zone name from the configuration
+     * @param seconds seconds of frame time (from the first to the last frame inside), 2 decimals, &gt;= 0
+     */
+    @RegisterForReflection
+    @JsonPropertyOrder({"zone", "seconds"})
+    public record Dwell(String zone, double seconds) { }
 
     /**
      * One crossing of a counting line.
@@ -145,26 +163,33 @@ public record TrackEvent(String schema, long seq, EventType type, String time, S
      * @param crossings  every line crossing of the track, oldest first; only on cameras with lines
      * @param clothing   dominant clothing colours (torso, legs) from the fixed palette, when the tracker's appearance
      *                   cue decided them and {@code edgewatch.events.clothing-colours} is on; absent otherwise
+     * @param dwell      time spent in each zone of {@code zones}, same order, summed over the track's stays; only on
+     *                   cameras with zones
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
                           List<PathPoint> path, Box lastBoxNorm, String reason, List<String> zones,
-                          List<Crossing> crossings, ClothingInfo clothing) {
+                          List<Crossing> crossings, ClothingInfo clothing, List<Dwell> dwell) {
         /** A summary without zone facts and clothing colours. */
         public Summary(String startTime, String endTime, long durationMs, double topScore, int hits,
                        List<PathPoint> path, Box lastBoxNorm, String reason) {
-            this(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, null, null, null);
+            this(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, null, null, null, null);
         }
 
         /** The same summary with zone facts (null leaves a field out). */
         public Summary withZones(List<String> z, List<Crossing> c) {
-            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, z, c, clothing);
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, z, c, clothing, dwell);
         }
 
         /** The same summary with clothing colours (null leaves the field out). */
         public Summary withClothing(ClothingInfo c) {
-            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, zones, crossings, c);
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, zones, crossings, c, dwell);
+        }
+
+        /** The same summary with the time spent in each zone (null leaves the field out). */
+        public Summary withDwell(List<Dwell> d) {
+            return new Summary(startTime, endTime, durationMs, topScore, hits, path, lastBoxNorm, reason, zones, crossings, clothing, d);
         }
     }
 

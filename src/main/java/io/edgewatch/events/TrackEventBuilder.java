@@ -111,7 +111,7 @@ public final class TrackEventBuilder {
         double[] v = t.velocity();
         TrackEvent.TrackInfo info = new TrackEvent.TrackInfo(t.id(), t.label(), r4(t.score()), r4(t.topScore()), box(t.observedBox()),
                 EventTime.format(t.firstSeenMs()), Math.max(0, timeMs - t.firstSeenMs()), t.hits(),
-                new double[]{r4(v[0]), r4(v[1])}, null, null, null, t.stationary() && type != EventType.END ? Boolean.TRUE : null);
+                new double[]{r4(v[0]), r4(v[1])}, null, null, null, t.stationary() && type != EventType.END ? Boolean.TRUE : null, null);
         return new TrackEvent(TrackEvent.SCHEMA, 0, type, EventTime.format(timeMs), device, camera, frame, info, summary);
     }
 

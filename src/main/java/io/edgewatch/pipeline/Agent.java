@@ -248,7 +248,8 @@ public class Agent {
             p.attachZones(new io.edgewatch.zones.ZoneMonitor(zs));
             if (!zs.isEmpty()) {
                 LOG.infof("camera %s: zones %s, lines %s (anchor %s, inertia %d frames)", cs.cameraId(),
-                        zs.zones().stream().map(io.edgewatch.zones.Zone::name).toList(),
+                        zs.zones().stream().map(z -> z.dwellAlertS() > 0
+                                ? z.name() + " (dwell alert " + z.dwellAlertS() + " s)" : z.name()).toList(),
                         zs.lines().stream().map(io.edgewatch.zones.CrossingLine::name).toList(), zs.anchor(), zs.inertiaFrames());
             }
             if (faceService != null) {

@@ -47,12 +47,14 @@ public final class Settings {
 
     /**
      * Zones and counting lines of a configured camera, in name order. Names, point counts and coordinates were
-     * checked when the configuration was read ({@code PolygonConverter}, {@code LineConverter}, key patterns).
+     * checked when the configuration was read ({@code PolygonConverter}, {@code LineConverter}, key patterns), a
+     * zone's {@code dwell-alert-s} too (unset: no dwell alert).
      */
     public static io.edgewatch.zones.ZoneSettings zones(EdgewatchConfig.Camera c) {
         java.util.List<io.edgewatch.zones.Zone> zones = new java.util.ArrayList<>();
         java.util.List<io.edgewatch.zones.CrossingLine> lines = new java.util.ArrayList<>();
-        new java.util.TreeMap<>(c.zones()).forEach((name, z) -> zones.add(new io.edgewatch.zones.Zone(name, z.polygon().xy())));
+        new java.util.TreeMap<>(c.zones()).forEach((name, z) -> zones.add(new io.edgewatch.zones.Zone(name, z.polygon().xy(),
+                z.dwellAlertS().orElse(0.0))));
         new java.util.TreeMap<>(c.lines()).forEach((name, l) -> {
             double[] p = l.points().xy();
             lines.add(new io.edgewatch.zones.CrossingLine(name, p[0], p[1], p[2], p[3]));

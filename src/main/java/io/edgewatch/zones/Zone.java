@@ -7,16 +7,22 @@ import java.util.Arrays;
  * top-left). An object is inside when its anchor point ({@link ZoneAnchor}) is inside the polygon (even-odd rule, so
  * concave polygons work; a point exactly on an edge may count either way).
  *
- * @param name      zone name, 1..64 letters, digits, '-' or '_' (it appears in events and metric tags)
- * @param polygonXy vertices as {@code x0, y0, x1, y1, ...}, at least 3 vertices, each coordinate 0..1
+ * @param name        zone name, 1..64 letters, digits, '-' or '_' (it appears in events and metric tags)
+ * @param polygonXy   vertices as {@code x0, y0, x1, y1, ...}, at least 3 vertices, each coordinate 0..1
+ * @param dwellAlertS a track that stays in the zone this long (seconds of frame time, Frigate's
+ *                    {@code loitering_time}) gets an immediate {@code update} with {@code track.dwell}, once per
+ *                    stay; 0 = no dwell alert (time in the zone is still summed for the {@code end} summary)
  */
-public record Zone(String name, double[] polygonXy) {
+public record Zone(String name, double[] polygonXy, double dwellAlertS) {
     /**
-     * @throws IllegalArgumentException for a bad name, fewer than 3 vertices, an odd coordinate count or a
-     *                                  coordinate outside 0..1
+     * @throws IllegalArgumentException for a bad name, fewer than 3 vertices, an odd coordinate count, a
+     *                                  coordinate outside 0..1 or a dwell alert that is negative or not finite
      */
     public Zone {
         ZoneSettings.checkName("zone", name);
+        if (!(dwellAlertS >= 0 && dwellAlertS < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("zone " + name + ": dwell alert must be a finite number of seconds >= 0 (0 = none), was " + dwellAlertS);
+        }
         if (polygonXy == null || polygonXy.length % 2 != 0 || polygonXy.length < 6) {
             throw new IllegalArgumentException("zone " + name + ": a polygon needs at least 3 points (x,y pairs), got "
                     + (polygonXy == null ? "none" : Arrays.toString(polygonXy)));
@@ -27,6 +33,16 @@ public record Zone(String name, double[] polygonXy) {
             }
         }
         polygonXy = polygonXy.clone();
+    }
+
+    /** A zone without a dwell alert. */
+    public Zone(String name, double[] polygonXy) {
+        this(name, polygonXy, 0);
+    }
+
+    /** The dwell alert in whole ms, at least 1 when one is set; 0 = none. */
+    public long dwellAlertMs() {
+        return dwellAlertS == 0 ? 0 : Math.max(1, Math.round(dwellAlertS * 1000));
     }
 
     /** Number of vertices. */
@@ -60,16 +76,17 @@ public record Zone(String name, double[] polygonXy) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Zone z && z.name.equals(name) && Arrays.equals(z.polygonXy, polygonXy);
+        return o instanceof Zone z && z.name.equals(name) && Arrays.equals(z.polygonXy, polygonXy)
+                && Double.compare(z.dwellAlertS, dwellAlertS) == 0;
     }
 
     @Override
     public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(polygonXy);
+        return (name.hashCode() * 31 + Arrays.hashCode(polygonXy)) * 31 + Double.hashCode(dwellAlertS);
     }
 
     @Override
     public String toString() {
-        return "Zone[" + name + " " + Arrays.toString(polygonXy) + "]";
+        return "Zone[" + name + " " + Arrays.toString(polygonXy) + (dwellAlertS > 0 ? " dwell-alert " + dwellAlertS + " s" : "") + "]";
     }
 }

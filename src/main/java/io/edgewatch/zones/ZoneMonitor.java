@@ -26,9 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * side to the first on the new side passes through the segment A-B; the crossing's time is that first frame's.
  * A track first seen on one side has no crossing until it changes side.
  *
+ * <p>Dwell: the time of each stay in a zone is measured in frame time by {@link ZoneDwell} (from the stay's first
+ * frame inside to its last; a brief exit shorter than the inertia, or a gap while the track was missing and then
+ * re-identified inside, counts as inside). A stay that reaches the zone's {@link Zone#dwellAlertS()} raises a dwell
+ * alert once: the track's id is among the changed ones of that frame and its next event carries {@code track.dwell}.
+ *
  * <p>What reaches the events ({@link #annotate}): {@code track.zones} (zones the track is in now, when zones are
  * configured), {@code track.crossings} (crossings since the track's previous event, each reported once), and on
- * {@code end} {@code summary.zones} (every zone entered, in order of first entry) and {@code summary.crossings}.
+ * {@code end} {@code summary.zones} (every zone entered, in order of first entry), {@code summary.dwell} (time in
+ * each of those zones) and {@code summary.crossings}; {@code track.dwell} (dwell alerts since the previous event).
  * Not thread-safe except the figures ({@link #objectsIn}, {@link #crossings}), which metrics read.
  */
 public final class ZoneMonitor {
@@ -49,6 +55,9 @@ public final class ZoneMonitor {
         final Set<String> current = new LinkedHashSet<>();
         final Map<String, Integer> pendingFrames = new HashMap<>();
         final Set<String> entered = new LinkedHashSet<>();
+        final Map<String, Long> pendingSinceMs = new HashMap<>();
+        final Map<String, ZoneDwell> dwell = new HashMap<>();
+        final List<TrackEvent.Dwell> unpublishedDwell = new ArrayList<>();
         final Map<String, LineState> lines = new HashMap<>();
         final List<TrackEvent.Crossing> unpublished = new ArrayList<>();
         final List<TrackEvent.Crossing> all = new ArrayList<>();
@@ -77,8 +86,8 @@ public final class ZoneMonitor {
      *
      * @param active the tracker's confirmed tracks alive after this frame
      * @param timeMs frame time, epoch ms
-     * @return ids of tracks that entered or left a zone or crossed a line in this frame (their change deserves an
-     *         {@code update} event now)
+     * @return ids of tracks that entered or left a zone, crossed a line or reached a zone's dwell alert in this frame
+     *         (their change deserves an {@code update} event now)
      */
     public Set<String> update(List<Track> active, long timeMs) {
         Set<String> changed = new LinkedHashSet<>();
@@ -92,7 +101,7 @@ public final class ZoneMonitor {
             }
             if (t.missed() == 0 || first) {
                 double[] p = settings.anchor().point(t.box());
-                if (zonesChanged(st, p[0], p[1], first) | linesCrossed(st, p[0], p[1], timeMs)) {
+                if (zonesChanged(st, p[0], p[1], first, timeMs) | linesCrossed(st, p[0], p[1], timeMs)) {
                     if (!first) {
                         changed.add(t.id());
                     }
@@ -116,34 +125,65 @@ public final class ZoneMonitor {
         }
     }
 
-    private boolean zonesChanged(TrackZones st, double x, double y, boolean first) {
+    /** Entries and exits after the inertia, and the time in each zone (true: an entry, exit or dwell alert now). */
+    private boolean zonesChanged(TrackZones st, double x, double y, boolean first, long timeMs) {
         boolean changed = false;
         for (Zone z : settings.zones()) {
+            String name = z.name();
             boolean inside = z.contains(x, y);
             if (first) {
                 if (inside) {
-                    st.current.add(z.name());
-                    st.entered.add(z.name());
+                    st.current.add(name);
+                    st.entered.add(name);
+                    dwellOf(st, z).enter(timeMs, timeMs);
                 }
                 continue;
             }
-            if (inside == st.current.contains(z.name())) {
-                st.pendingFrames.remove(z.name());
+            if (inside == st.current.contains(name)) {
+                st.pendingFrames.remove(name);
+                st.pendingSinceMs.remove(name);
+                if (inside) {
+                    changed |= alert(st, name, dwellOf(st, z).inside(timeMs));
+                }
                 continue;
             }
-            int n = st.pendingFrames.merge(z.name(), 1, Integer::sum);
+            int n = st.pendingFrames.merge(name, 1, Integer::sum);
+            if (n == 1) {
+                st.pendingSinceMs.put(name, timeMs);
+            }
             if (n >= settings.inertiaFrames()) {
-                st.pendingFrames.remove(z.name());
+                st.pendingFrames.remove(name);
+                long since = st.pendingSinceMs.remove(name);
                 if (inside) {
-                    st.current.add(z.name());
-                    st.entered.add(z.name());
+                    st.current.add(name);
+                    st.entered.add(name);
+                    alert(st, name, dwellOf(st, z).enter(since, timeMs));
                 } else {
-                    st.current.remove(z.name());
+                    st.current.remove(name);
+                    dwellOf(st, z).leave();
                 }
                 changed = true;
             }
         }
         return changed;
+    }
+
+    private static ZoneDwell dwellOf(TrackZones st, Zone z) {
+        return st.dwell.computeIfAbsent(z.name(), k -> new ZoneDwell(z.dwellAlertMs()));
+    }
+
+    /** Queues a dwell alert for the track's next event; false when {@code stayMs} says none fired (-1). */
+    private static boolean alert(TrackZones st, String zone, long stayMs) {
+        if (stayMs < 0) {
+            return false;
+        }
+        st.unpublishedDwell.add(new TrackEvent.Dwell(zone, seconds(stayMs)));
+        return true;
+    }
+
+    /** ms as seconds with 2 decimals. */
+    private static double seconds(long ms) {
+        return Math.round(ms / 10.0) / 100.0;
     }
 
     private boolean linesCrossed(TrackZones st, double x, double y, long timeMs) {
@@ -205,10 +245,12 @@ public final class ZoneMonitor {
             }
             List<TrackEvent.Crossing> fresh = st.unpublished.isEmpty() ? null : List.copyOf(st.unpublished);
             st.unpublished.clear();
-            e = e.withTrack(e.track().withZones(withZones ? List.copyOf(st.current) : null, fresh));
+            List<TrackEvent.Dwell> alerts = st.unpublishedDwell.isEmpty() ? null : List.copyOf(st.unpublishedDwell);
+            st.unpublishedDwell.clear();
+            e = e.withTrack(e.track().withZones(withZones ? List.copyOf(st.current) : null, fresh).withDwell(alerts));
             if (e.type() == EventType.END && e.summary() != null) {
                 e = e.withSummary(e.summary().withZones(withZones ? List.copyOf(st.entered) : null,
-                        withLines ? List.copyOf(st.all) : null));
+                        withLines ? List.copyOf(st.all) : null).withDwell(withZones ? timeInZones(st) : null));
                 tracks.remove(e.track().id());
                 ended = true;
             }
@@ -216,6 +258,16 @@ public final class ZoneMonitor {
         }
         if (ended) {
             recountOccupancy(tracks.values()); // tracks ended by a flush (end of stream, shutdown) leave their zones too
+        }
+        return out;
+    }
+
+    /** Time in each zone the track entered, in order of first entry. */
+    private static List<TrackEvent.Dwell> timeInZones(TrackZones st) {
+        List<TrackEvent.Dwell> out = new ArrayList<>(st.entered.size());
+        for (String z : st.entered) {
+            ZoneDwell d = st.dwell.get(z);
+            out.add(new TrackEvent.Dwell(z, seconds(d == null ? 0 : d.totalMs())));
         }
         return out;
     }

@@ -82,6 +82,9 @@ class ConfigFuzzTest {
             "edgewatch.cameras.front.zone-anchor|feet",
             "edgewatch.cameras.front.zone-inertia-frames|0",
             "edgewatch.cameras.front.zones.door.polgon|0.1,0.1,0.5,0.5,0.9,0.9",
+            // dwell alert of a zone (issue 12 item 2; out-of-range values with a polygon in aBadDwellAlertNamesKeyAndValue)
+            "edgewatch.cameras.front.zones.door.dwell-alert-s|long",
+            "edgewatch.cameras.front.zones.door.dwell-alert|30",
             // detection rate, motion, masks, regions, stationary (issue 9)
             "edgewatch.cameras.front.detect-fps|-1",
             "edgewatch.cameras.front.detect-fps|121",
@@ -172,6 +175,41 @@ class ConfigFuzzTest {
                 "edgewatch.cameras.front.lines.entrance.points", "0.1,0.5,1.5,0.5")))
                 .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("lines.entrance.points")
                         .contains("coordinate 1.5 is outside 0..1"));
+    }
+
+    /** Issue 12 item 2, "Bad input": a dwell alert <= 0 or not a number stops start-up naming the key and the value. */
+    @ParameterizedTest(name = "dwell-alert-s={0}")
+    @CsvSource(delimiter = '|', value = {
+            "0|must be greater than 0, was 0.0",
+            "-2.5|must be greater than 0, was -2.5",
+            "90000|must be less than or equal to 86400, was 90000.0",
+            "NaN|was NaN",
+            "1e309|must be less than or equal to 86400, was Infinity",
+            "ten|ten",
+    })
+    void aBadDwellAlertNamesKeyAndValue(String value, String why) {
+        Map<String, String> props = new HashMap<>();
+        props.put("edgewatch.cameras.front.source", "/dev/video0");
+        props.put("edgewatch.cameras.front.zones.door.polygon", "0.1,0.1, 0.5,0.1, 0.5,0.9");
+        props.put("edgewatch.cameras.front.zones.door.dwell-alert-s", value);
+        assertThatThrownBy(() -> build(props))
+                .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
+                        .contains("edgewatch.cameras.front.zones.door.dwell-alert-s").contains(why));
+    }
+
+    @Test
+    void aDwellAlertIsOptionalAndReadInSeconds() {
+        SmallRyeConfig c = build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.zones.door.polygon", "0.1,0.1, 0.5,0.1, 0.5,0.9",
+                "edgewatch.cameras.front.zones.door.dwell-alert-s", "2.5",
+                "edgewatch.cameras.front.zones.yard.polygon", "0.5,0.1, 0.9,0.1, 0.9,0.9"));
+        EdgewatchConfig.Camera cam = c.getConfigMapping(EdgewatchConfig.class).cameras().get("front");
+        assertThat(cam.zones().get("door").dwellAlertS()).contains(2.5);
+        assertThat(cam.zones().get("yard").dwellAlertS()).isEmpty();
+        // without a polygon a dwell alert is no zone: the missing polygon is named
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                "edgewatch.cameras.front.zones.porch.dwell-alert-s", "10")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("zones.porch.polygon"));
     }
 
     @Test

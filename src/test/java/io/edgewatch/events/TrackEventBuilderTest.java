@@ -148,6 +148,40 @@ class TrackEventBuilderTest {
         assertThat(EventSchema.validate(endWithoutSummary)).isNotEmpty();
     }
 
+    /** Dwell in zones (issue 12 item 2): optional fields of version 1, {zone, seconds} and nothing else. */
+    @Test
+    void dwellFieldsValidateAndBadOnesDoNot() throws Exception {
+        List<TrackEvent> ev = walk(EventPolicy.defaults(), 10, 0.001);
+        TrackEvent update = ev.get(0).withSeq(1);
+        TrackEvent end = ev.get(ev.size() - 1).withSeq(2);
+        assertThat(MAPPER.valueToTree(update).at("/track/dwell").isMissingNode()).as("absent unless an alert fired").isTrue();
+        assertThat(MAPPER.valueToTree(end).at("/summary/dwell").isMissingNode()).as("absent without zones").isTrue();
+        JsonNode alert = MAPPER.valueToTree(update.withTrack(update.track().withZones(List.of("door"), null)
+                .withDwell(List.of(new TrackEvent.Dwell("door", 30.04)))));
+        assertThat(alert.at("/track/dwell").toString()).isEqualTo("[{\"zone\":\"door\",\"seconds\":30.04}]");
+        assertThat(EventSchema.validate(alert)).isEmpty();
+        JsonNode summary = MAPPER.valueToTree(end.withSummary(end.summary().withZones(List.of("door", "yard"), null)
+                .withDwell(List.of(new TrackEvent.Dwell("door", 41.5), new TrackEvent.Dwell("yard", 0.0)))));
+        assertThat(summary.at("/summary/dwell/1").toString()).isEqualTo("{\"zone\":\"yard\",\"seconds\":0.0}");
+        assertThat(EventSchema.validate(summary)).isEmpty();
+
+        com.fasterxml.jackson.databind.node.ObjectNode negative = alert.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) negative.at("/track/dwell/0")).put("seconds", -1);
+        assertThat(EventSchema.validate(negative)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode noZone = alert.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) noZone.at("/track/dwell/0")).remove("zone");
+        assertThat(EventSchema.validate(noZone)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode extra = alert.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) extra.at("/track/dwell/0")).put("face", "alice");
+        assertThat(EventSchema.validate(extra)).isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode empty = alert.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) empty.at("/track")).putArray("dwell");
+        assertThat(EventSchema.validate(empty)).as("an alert list is never empty").isNotEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode badName = summary.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badName.at("/summary/dwell/0")).put("zone", "front door");
+        assertThat(EventSchema.validate(badName)).isNotEmpty();
+    }
+
     /** Clothing colours (issue 11 item 4): optional, from the palette only, and no other attribute of the person. */
     @Test
     void clothingColoursValidateAndNothingElseAboutThePersonDoes() throws Exception {

@@ -33,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * summary is exactly the sequence of anchor points the zone monitor saw. From that path the test derives, with the
  * rules the README states and without the monitor's code, what each track's net crossings (in minus out) and zone
  * entries must be, and compares them with what the events say. A line that spans the frame splits it in two, so a
- * track's net crossings only depend on where it started and where it settled.
+ * track's net crossings only depend on where it started and where it settled. The zone has a dwell alert: from the
+ * same path (its sample times are the frame times) the test derives each stay in the zone, which stays must raise a
+ * dwell alert and with what length, and each track's time in the zone, and compares them with {@code track.dwell}
+ * and {@code summary.dwell}.
  */
 @QuarkusTest
 @TestProfile(ZonesOnSampleVideoTest.Zones.class)
@@ -43,6 +46,8 @@ class ZonesOnSampleVideoTest {
     static final double ZONE_X = 0.5;
     static final int INERTIA = 3;
     static final int MIN_HITS = 3;
+    /** Dwell alert of the zone, seconds (issue 12 item 2). */
+    static final double DWELL_S = 2.0;
 
     public static class Zones implements QuarkusTestProfile {
         @Override
@@ -51,6 +56,7 @@ class ZonesOnSampleVideoTest {
             m.put("edgewatch.cameras.square.source", TestPaths.vtest().toString());
             m.put("edgewatch.cameras.square.lines.middle.points", "0," + LINE_Y + ",1," + LINE_Y);
             m.put("edgewatch.cameras.square.zones.left.polygon", "0,0, " + ZONE_X + ",0, " + ZONE_X + ",1, 0,1");
+            m.put("edgewatch.cameras.square.zones.left.dwell-alert-s", Double.toString(DWELL_S));
             m.put("edgewatch.cameras.square.zone-anchor", "center");
             m.put("edgewatch.cameras.square.zone-inertia-frames", Integer.toString(INERTIA));
             m.put("edgewatch.tracker.min-hits", Integer.toString(MIN_HITS));
@@ -92,7 +98,14 @@ class ZonesOnSampleVideoTest {
                 events.add(n);
             }
             assertThat(events).isNotEmpty();
+            List<Long> seqs = new ArrayList<>();
+            events.forEach(e -> seqs.add(e.get("seq").asLong()));
+            java.util.Collections.sort(seqs);
+            for (int i = 1; i < seqs.size(); i++) {
+                assertThat(seqs.get(i)).as("seq contiguous").isEqualTo(seqs.get(i - 1) + 1);
+            }
             Map<String, List<String>> liveCrossings = new LinkedHashMap<>();
+            Map<String, List<Double>> liveDwell = new LinkedHashMap<>();
             Map<String, JsonNode> ends = new LinkedHashMap<>();
             Map<String, List<JsonNode>> byTrack = new LinkedHashMap<>();
             for (JsonNode e : events) {
@@ -105,6 +118,13 @@ class ZonesOnSampleVideoTest {
                     double cy = (e.at("/track/boxNorm/yMin").asDouble() + e.at("/track/boxNorm/yMax").asDouble()) / 2;
                     assertThat(c.get("direction").asText()).isEqualTo(cy > LINE_Y ? "in" : "out");
                 }
+                for (JsonNode d : e.at("/track/dwell")) {
+                    assertThat(d.get("zone").asText()).isEqualTo("left");
+                    assertThat(d.get("seconds").asDouble()).isGreaterThanOrEqualTo(DWELL_S);
+                    assertThat(e.get("type").asText()).as("a dwell alert is an update of its own frame").isEqualTo("update");
+                    assertThat(e.at("/track/zones").toString()).contains("left");
+                    liveDwell.computeIfAbsent(id, k -> new ArrayList<>()).add(d.get("seconds").asDouble());
+                }
                 if (e.get("type").asText().equals("end")) {
                     ends.put(id, e);
                 }
@@ -112,6 +132,8 @@ class ZonesOnSampleVideoTest {
             assertThat(ends.keySet()).isEqualTo(byTrack.keySet());
 
             int tracksChecked = 0;
+            int alerts = 0;
+            List<Double> timeInZone = new ArrayList<>();
             int zoneEntries = 0;
             long summaryIn = 0;
             long summaryOut = 0;
@@ -124,7 +146,8 @@ class ZonesOnSampleVideoTest {
                 assertThat(liveCrossings.getOrDefault(id, List.of())).as("track %s", id).isEqualTo(listed);
 
                 List<double[]> path = new ArrayList<>();
-                summary.get("path").forEach(s -> path.add(new double[]{s.get("x").asDouble(), s.get("y").asDouble()}));
+                summary.get("path").forEach(s -> path.add(new double[]{s.get("x").asDouble(), s.get("y").asDouble(),
+                        io.edgewatch.events.EventTime.parse(s.get("t").asText())}));
                 assertThat(path.size()).as("one sample per detected frame of %s", id).isEqualTo(summary.get("hits").asInt());
                 List<double[]> seen = path.subList(MIN_HITS - 1, path.size()); // the monitor sees a track from its confirmation
                 // net crossings: start side = side at confirmation; end side = side of the last run of >= INERTIA samples
@@ -160,6 +183,19 @@ class ZonesOnSampleVideoTest {
                 List<String> zones = new ArrayList<>();
                 summary.get("zones").forEach(z -> zones.add(z.asText()));
                 assertThat(zones.contains("left")).as("zone entry of %s", id).isEqualTo(enteredLeft);
+                // dwell: stays in the zone from the path, by the README's rules (first to last frame inside, an exit
+                // after INERTIA samples outside, an entry's stay starting at the first of its INERTIA samples inside)
+                Stays stays = stays(seen);
+                assertThat(liveDwell.getOrDefault(id, List.of())).as("dwell alerts of %s", id).isEqualTo(stays.alerts);
+                if (enteredLeft) {
+                    assertThat(summary.at("/dwell/0/zone").asText()).isEqualTo("left");
+                    assertThat(summary.at("/dwell/0/seconds").asDouble()).as("time of %s in the zone", id)
+                            .isEqualTo(Math.round(stays.totalMs / 10.0) / 100.0);
+                    timeInZone.add(summary.at("/dwell/0/seconds").asDouble());
+                } else {
+                    assertThat(summary.get("dwell")).as("dwell of %s", id).isEmpty();
+                }
+                alerts += stays.alerts.size();
                 zoneEntries += enteredLeft ? 1 : 0;
                 summaryIn += tin;
                 summaryOut += tout;
@@ -167,6 +203,11 @@ class ZonesOnSampleVideoTest {
             }
             System.out.printf("zones vtest.avi: %d tracks, line 'middle' crossed %d in / %d out, %d tracks were in 'left' at some time%n",
                     tracksChecked, in, out, zoneEntries);
+            List<Double> alerted = liveDwell.values().stream().flatMap(List::stream).sorted().toList();
+            java.util.Collections.sort(timeInZone);
+            System.out.printf("dwell vtest.avi: %d alerts at %.1f s on %d tracks, alert seconds %s; time in 'left' per track: median %.2f s, max %.2f s%n",
+                    alerts, DWELL_S, liveDwell.size(), alerted, timeInZone.get(timeInZone.size() / 2), timeInZone.get(timeInZone.size() - 1));
+            assertThat(alerts).as("people walk through the left half for seconds").isGreaterThanOrEqualTo(5);
             assertThat(summaryIn).isEqualTo(in);
             assertThat(summaryOut).isEqualTo(out);
             // measured 2026-11-30: 41 tracks, 9 in / 14 out, 25 tracks in 'left' at some time. People criss-cross the square,
@@ -177,6 +218,56 @@ class ZonesOnSampleVideoTest {
             assertThat(in + out).isBetween(12L, 48L);
             assertThat(zoneEntries).isBetween(10, 50);
         }
+    }
+
+    /** Stays of one track in the zone: alert lengths (seconds, 2 decimals) and the total time inside, ms. */
+    private record Stays(List<Double> alerts, long totalMs) { }
+
+    /** Stays in the left zone from a track's path samples {x, y, t} from its confirmation on. */
+    private static Stays stays(List<double[]> seen) {
+        List<Double> alerts = new ArrayList<>();
+        long total = 0;
+        boolean in = seen.get(0)[0] < ZONE_X;
+        long start = (long) seen.get(0)[2];
+        long last = start;
+        boolean alerted = false;
+        int pending = 0;
+        long pendingSince = 0;
+        for (double[] pt : seen.subList(1, seen.size())) {
+            long t = (long) pt[2];
+            boolean inside = pt[0] < ZONE_X;
+            if (inside == in) {
+                pending = 0;
+                if (!in) {
+                    continue;
+                }
+                last = t;
+            } else {
+                if (pending++ == 0) {
+                    pendingSince = t;
+                }
+                if (pending < INERTIA) {
+                    continue;
+                }
+                pending = 0;
+                in = inside;
+                if (!in) {
+                    total += last - start;
+                    continue;
+                }
+                start = pendingSince;
+                last = t;
+                alerted = false;
+            }
+            if (!alerted && last - start >= Math.round(DWELL_S * 1000)) {
+                alerted = true;
+                alerts.add(Math.round((last - start) / 10.0) / 100.0);
+            }
+        }
+        if (in) {
+            total += last - start;
+        }
+        return new Stays(alerts, total);
     }
 
     /** +1 below the line (its right-hand side, "in"), -1 above, 0 on it. */

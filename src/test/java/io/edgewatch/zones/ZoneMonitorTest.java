@@ -160,6 +160,113 @@ class ZoneMonitorTest {
         assertThat(ev.get(3).summary().crossings()).as("no lines configured").isNull();
     }
 
+    /** The left 40 % of the frame with a dwell alert after {@code seconds}. */
+    private static Zone leftWithDwell(double seconds) {
+        return new Zone("left", new double[]{0, 0, 0.4, 0, 0.4, 1, 0, 1}, seconds);
+    }
+
+    private static long frameOf(TrackEvent e) {
+        return (EventTime.parse(e.time()) - T0) / 100;
+    }
+
+    @Test
+    void aPersonStandingInAZoneGetsOneDwellUpdateAtTheThresholdEvenAcrossAGap() {
+        ZoneSettings zs = new ZoneSettings(List.of(leftWithDwell(1.5)), List.of(), ZoneAnchor.CENTER, 3);
+        // standing at (0.2, 0.5) for 30 frames at 10 fps, not detected in frames 10 and 11 (the track coasts, then is
+        // matched again): the stay runs on from frame 0, so 1.5 s are reached at frame 15, not 12 + 15
+        Run r = run(zs, 30, i -> i == 10 || i == 11 ? List.of() : List.of(personAt(0.2, 0.5)));
+        List<TrackEvent> ev = r.events();
+        assertThat(ev).extracting(TrackEvent::type).containsExactly(EventType.NEW, EventType.UPDATE, EventType.END);
+        assertThat(ev.get(0).track().dwell()).isNull();
+        TrackEvent alert = ev.get(1);
+        assertThat(frameOf(alert)).isEqualTo(15);
+        assertThat(alert.track().dwell()).containsExactly(new TrackEvent.Dwell("left", 1.5));
+        assertThat(alert.track().zones()).containsExactly("left");
+        TrackEvent end = ev.get(2);
+        assertThat(end.track().dwell()).as("reported once").isNull();
+        assertThat(end.summary().zones()).containsExactly("left");
+        // frames 0..29 inside: 2.9 s from the first to the last frame inside (the frames after it do not count)
+        assertThat(end.summary().dwell()).containsExactly(new TrackEvent.Dwell("left", 2.9));
+        for (TrackEvent e : ev) {
+            assertThat(EventSchema.validate(MAPPER.valueToTree(e.withSeq(1)))).as("schema errors of %s", e).isEmpty();
+        }
+        assertThat(MAPPER.valueToTree(alert.withSeq(1)).at("/track/dwell").toString()).isEqualTo("[{\"zone\":\"left\",\"seconds\":1.5}]");
+    }
+
+    @Test
+    void leavingAndComingBackIsTwoStaysEachAlertedAndBothSummed() {
+        ZoneSettings zs = new ZoneSettings(List.of(leftWithDwell(1.0)), List.of(), ZoneAnchor.BOTTOM_CENTER, 3);
+        // the walk of leavingAndEnteringAZoneUpdatesOnceAfterTheInertia: out of the zone at about frame 16, back at about 44
+        IntFunction<List<Detection>> walk = i -> List.of(personAt(i < 30 ? 0.10 + 0.02 * i : 0.68 - 0.02 * (i - 30), 0.5));
+        Run r = run(zs, 60, walk);
+        List<TrackEvent> ev = r.events();
+        assertThat(ev).extracting(TrackEvent::type).containsExactly(EventType.NEW, EventType.UPDATE, EventType.UPDATE,
+                EventType.UPDATE, EventType.UPDATE, EventType.END);
+        // first stay from frame 0: the alert at frame 10, 1.0 s
+        assertThat(frameOf(ev.get(1))).isEqualTo(10);
+        assertThat(ev.get(1).track().dwell()).containsExactly(new TrackEvent.Dwell("left", 1.0));
+        TrackEvent exit = ev.get(2);
+        TrackEvent entry = ev.get(3);
+        assertThat(exit.track().zones()).isEmpty();
+        assertThat(entry.track().zones()).containsExactly("left");
+        assertThat(exit.track().dwell()).isNull();
+        assertThat(entry.track().dwell()).isNull();
+        // second stay: it began at the first of the 3 inertia frames (entry - 2) and reaches 1.0 s 10 frames later
+        TrackEvent alert2 = ev.get(4);
+        assertThat(frameOf(alert2)).isEqualTo(frameOf(entry) - 2 + 10);
+        assertThat(alert2.track().dwell()).containsExactly(new TrackEvent.Dwell("left", 1.0));
+        // the first stay ended at its last frame inside (exit - 3), the second at frame 59
+        long frames = (frameOf(exit) - 3) + (59 - (frameOf(entry) - 2));
+        assertThat(ev.get(5).summary().dwell()).containsExactly(new TrackEvent.Dwell("left", frames / 10.0));
+        assertThat(ev.get(5).summary().dwell().get(0).seconds()).isBetween(2.5, 3.5);
+    }
+
+    @Test
+    void aFrameOrTwoOutsideThePolygonDoesNotEndTheStay() {
+        ZoneSettings zs = new ZoneSettings(List.of(leftWithDwell(2.5)), List.of(), ZoneAnchor.CENTER, 3);
+        Tracker tracker = new Tracker(TS, "b");
+        ZoneMonitor m = new ZoneMonitor(zs);
+        List<Boolean> anchorInside = new ArrayList<>();
+        List<TrackEvent> ev = new ArrayList<>();
+        TrackEventBuilder b = new TrackEventBuilder("dev", "cam", QUIET);
+        for (int i = 0; i < 44; i++) {
+            long t = T0 + i * 100L;
+            // a wide box standing at x = 0.3, its detection lurching to 0.43 in frames 10..12 (e.g. a bad detection);
+            // the zone edge is at 0.4
+            double cx = i >= 40 ? -1 : i >= 10 && i <= 12 ? 0.43 : 0.3;
+            Tracker.Update u = tracker.update(cx < 0 ? List.of() : List.of(new Detection(0, "person", 0.9, BoxNorm.ofCenter(cx, 0.5, 0.4, 0.4))), i, t);
+            if (i < 40) {
+                anchorInside.add(LEFT.contains(u.active().get(0).box().centerX(), 0.5));
+            }
+            ev.addAll(m.annotate(b.onFrame(u, 640, 480, i, t, m.update(u.active(), t))));
+        }
+        // the filtered anchor was outside in frames 11 and 12 only: fewer than the inertia's 3, so no exit
+        List<Integer> outside = new ArrayList<>();
+        for (int i = 0; i < anchorInside.size(); i++) {
+            if (!anchorInside.get(i)) {
+                outside.add(i);
+            }
+        }
+        assertThat(outside).containsExactly(11, 12);
+        assertThat(ev).extracting(TrackEvent::type).containsExactly(EventType.NEW, EventType.UPDATE, EventType.END);
+        // one stay from frame 0: the alert at 2.5 s, the two frames outside counted as inside
+        assertThat(frameOf(ev.get(1))).isEqualTo(25);
+        assertThat(ev.get(1).track().dwell()).containsExactly(new TrackEvent.Dwell("left", 2.5));
+        assertThat(ev.get(2).summary().dwell()).containsExactly(new TrackEvent.Dwell("left", 3.9));
+    }
+
+    @Test
+    void aZoneWithoutADwellAlertStillSumsTheTimeAndAZoneNeverEnteredHasNone() {
+        Zone right = new Zone("right", new double[]{0.6, 0, 1, 0, 1, 1, 0.6, 1});
+        ZoneSettings zs = new ZoneSettings(List.of(LEFT, right), List.of(), ZoneAnchor.CENTER, 3);
+        Run r = run(zs, 20, i -> List.of(personAt(0.2, 0.5)));
+        assertThat(r.events()).extracting(TrackEvent::type).containsExactly(EventType.NEW, EventType.END);
+        assertThat(r.events().get(1).summary().dwell()).containsExactly(new TrackEvent.Dwell("left", 1.9));
+        // without zones (lines only) there is no dwell field at all
+        Run lines = run(new ZoneSettings(List.of(), List.of(DOOR), ZoneAnchor.CENTER, 3), 10, i -> List.of(personAt(0.2, 0.3)));
+        assertThat(lines.events().get(1).summary().dwell()).isNull();
+    }
+
     @Test
     void occupancyCountsConfirmedTracksInTheZoneNow() {
         ZoneSettings zs = new ZoneSettings(List.of(LEFT), List.of(), ZoneAnchor.CENTER, 3);
