@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # CI check of the Debian package (run by .ci/run after systemd/check.sh and scripts/arm64-smoke.sh; needs root, dpkg,
-# lintian and the x86 build
-# in target/quarkus-app). On this machine, for real:
+# lintian and the x86 build in target/quarkus-app). On this machine, for real:
 #  1. builds the amd64 package twice with scripts/build-deb.sh: the pom's version and that version +1,
 #  2. lintian --pedantic: any error, warning, info or pedantic tag not overridden (with its reason) fails,
 #  3. dpkg -i: user, state folder, permissions, credentials made once, /usr/bin/edgewatch, file mtimes kept,
