@@ -75,6 +75,7 @@ public final class CameraPipeline implements Runnable {
     private volatile double regionsPerFrame;
     private volatile double lastInvokeMs;
     private volatile int activeTracks;
+    private volatile java.util.Map<String, Integer> activeByLabel = java.util.Map.of();
     private volatile int stationaryTracks;
     private volatile String error;
     private volatile String lastFailure;
@@ -368,12 +369,15 @@ public final class CameraPipeline implements Runnable {
         List<Track> active = ctx.update.active();
         activeTracks = active.size();
         int still = 0;
+        java.util.Map<String, Integer> byLabel = new java.util.HashMap<>();
         for (Track t : active) {
             if (t.stationary()) {
                 still++;
             }
+            byLabel.merge(t.label(), 1, Integer::sum);
         }
         stationaryTracks = still;
+        activeByLabel = byLabel;
         processed.incrementAndGet();
         DetectorService.RoundResult r = ctx.round;
         regions.addAndGet(r.regions());
@@ -413,6 +417,7 @@ public final class CameraPipeline implements Runnable {
         publisher.publish(eventStage.annotate(ev));
         activeTracks = 0;
         stationaryTracks = 0;
+        activeByLabel = java.util.Map.of();
     }
 
     /**
@@ -692,6 +697,11 @@ public final class CameraPipeline implements Runnable {
 
     public double activeTracks() {
         return activeTracks;
+    }
+
+    /** Confirmed tracks of a label alive after the last analysed frame (0 after the end of the stream). Thread-safe. */
+    public int activeTracks(String label) {
+        return activeByLabel.getOrDefault(label, 0);
     }
 
     public double stationaryTracks() {
