@@ -52,6 +52,7 @@ public final class HomeAssistantPublisher implements AutoCloseable {
     private final AtomicLong discoveryPublishes = new AtomicLong();
     private final Thread thread;
     private volatile boolean discoveryDue;
+    private final java.util.concurrent.atomic.AtomicBoolean firstRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean firstDone;
     private volatile long connectedAtMs;
     private volatile byte[] oldConfig;
@@ -99,14 +100,20 @@ public final class HomeAssistantPublisher implements AutoCloseable {
                 wake();
             }
         });
-        transport.onConnected(() -> {
-            if (!firstDone) { // later connects: the sink republishes the retained document itself
-                connectedAtMs = System.currentTimeMillis();
-                discoveryDue = true;
-                wake();
-            }
-        });
+        // later connects: the sink republishes the retained document itself
+        transport.onConnected(this::firstConnect);
+        if (transport.connected()) { // the sink connected before this started
+            firstConnect();
+        }
         thread.start();
+    }
+
+    private void firstConnect() {
+        if (firstRequested.compareAndSet(false, true)) {
+            connectedAtMs = System.currentTimeMillis();
+            discoveryDue = true;
+            wake();
+        }
     }
 
     private void wake() {
