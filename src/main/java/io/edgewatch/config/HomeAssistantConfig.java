@@ -24,4 +24,12 @@ public interface HomeAssistantConfig {
     @Pattern(regexp = "[^/+#\\u0000]{1,64}(/[^/+#\\u0000]{1,64}){0,7}",
             message = "must be 1..8 MQTT topic levels without the wildcards '+' and '#' and without an empty level, e.g. homeassistant")
     String discoveryPrefix();
+
+    /**
+     * Publish the identities of the people recognised on each camera (a "people identified" sensor). Takes effect only
+     * with {@code edgewatch.faces.enabled=true}; written to the face audit log at every start while on.
+     */
+    @WithDefault("false")
+    @WithConverter(StrictBooleanConverter.class)
+    boolean publishIdentities();
 }

@@ -18,11 +18,13 @@ import java.util.function.ToLongBiFunction;
  * @param crossings         crossings of a line in a direction ({@code in}/{@code out}) since start
  * @param connectionQuality {@code excellent}, {@code fair}, {@code poor} or {@code unusable}
  * @param detectionFps      detector runs per second that served the camera, last window
+ * @param identities        identities recognised on the camera now, sorted, or null for no identity entity (the
+ *                          default: only with faces on and {@code edgewatch.homeassistant.publish-identities=true})
  */
 public record CameraFeed(String cameraId, List<String> labels, List<String> zones, List<String> lines,
                          ToIntFunction<String> tracksOfLabel, ToIntFunction<String> objectsInZone,
                          ToLongBiFunction<String, String> crossings, Supplier<String> connectionQuality,
-                         DoubleSupplier detectionFps) {
+                         DoubleSupplier detectionFps, Supplier<List<String>> identities) {
     public CameraFeed {
         labels = List.copyOf(labels);
         zones = List.copyOf(zones);

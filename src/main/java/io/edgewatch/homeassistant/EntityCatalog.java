@@ -12,7 +12,8 @@ import java.util.Map;
  *   <li>Per camera ({@code <topic-prefix>/<device>/<camera>/state/...}): {@code <label>/present} (binary sensor,
  *   occupancy) and {@code <label>/count} per allowed label, {@code connection-quality} (enum sensor),
  *   {@code detection-fps}, {@code zone/<zone>/count} per zone, {@code line/<line>/in} and {@code .../out} per
- *   counting line ({@code total_increasing}).</li>
+ *   counting line ({@code total_increasing}); {@code identities} (people recognised now) only when face identities
+ *   are published.</li>
  *   <li>Per device ({@code <topic-prefix>/<device>/state/...}): {@code spool-depth}, {@code broker-connected}
  *   (binary sensor, connectivity), {@code models} (what the models run on).</li>
  * </ul>
@@ -49,6 +50,10 @@ public final class EntityCatalog {
                         () -> Long.toString(f.crossings().applyAsLong(line, dir))));
             }
         }
+        if (f.identities() != null) {
+            out.add(new Entity(cam + "__identities", Entity.SENSOR, cam + " people identified", st + "identities",
+                    opts("icon", "mdi:account-check"), () -> identitiesValue(f.identities().get())));
+        }
         out.add(new Entity(cam + "__connection_quality", Entity.SENSOR, cam + " connection quality", st + "connection-quality",
                 opts("device_class", "enum", "options", QUALITY_GRADES, "entity_category", "diagnostic"), f.connectionQuality()));
         out.add(new Entity(cam + "__detection_fps", Entity.SENSOR, cam + " detection fps", st + "detection-fps",
@@ -68,6 +73,15 @@ public final class EntityCatalog {
                         opts("device_class", "connectivity", "entity_category", "diagnostic"), () -> f.brokerConnected().getAsBoolean() ? "ON" : "OFF"),
                 new Entity("device__models", Entity.SENSOR, "models running on", st + "models",
                         opts("entity_category", "diagnostic", "icon", "mdi:chip"), f.modelsRunOn()));
+    }
+
+    /** Identities as a sensor state: comma-separated, {@code none} when nobody, at most 255 characters. */
+    static String identitiesValue(List<String> ids) {
+        if (ids.isEmpty()) {
+            return "none";
+        }
+        String v = String.join(", ", ids);
+        return v.length() <= 255 ? v : v.substring(0, 252) + "...";
     }
 
     private static String slug(String label) {

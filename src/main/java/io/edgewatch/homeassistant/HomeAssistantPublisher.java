@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   state topic, at most once per {@value #MIN_INTERVAL_MS} ms per entity, the last one always
  *   ({@link StateRateLimiter}). Nothing is sampled before the first connect.</li>
  * </ul>
- * No face identity is among the entities. Thread-safe; one thread of its own.
+ * A face identity is among the entities only when the caller built an identities entity (faces on and
+ * {@code publish-identities=true}). Thread-safe; one thread of its own.
  */
 public final class HomeAssistantPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HomeAssistantPublisher.class);

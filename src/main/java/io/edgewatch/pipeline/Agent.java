@@ -286,6 +286,18 @@ public class Agent {
         }
         String base = config.events().topicPrefix() + "/" + config.deviceId();
         List<String> labels = config.detector().labels().isEmpty() ? List.of("person") : List.copyOf(config.detector().labels());
+        boolean identities = homeAssistantConfig.publishIdentities() && faceService != null;
+        if (homeAssistantConfig.publishIdentities() && faceService == null) {
+            LOG.warn("edgewatch.homeassistant.publish-identities=true has no effect: face processing is off (edgewatch.faces.enabled)");
+        }
+        if (identities) {
+            // biometric identification results leave the device: an audited decision of the operator
+            faceService.audit().append("homeassistant-identities", System.currentTimeMillis(), Map.of("actor", "agent",
+                    "publishIdentities", true, "topics", base + "/<camera>/state/identities",
+                    "cameras", pipelines.stream().map(CameraPipeline::cameraId).toList()));
+            LOG.warnf("edgewatch.homeassistant.publish-identities=true: the identities recognised on each camera go to Home Assistant (%s/<camera>/state/identities); recorded in the face audit log",
+                    base);
+        }
         List<io.edgewatch.homeassistant.Entity> entities = new ArrayList<>();
         for (CameraPipeline p : pipelines) {
             io.edgewatch.zones.ZoneMonitor zm = zoneMonitors.get(p.cameraId());
@@ -294,7 +306,7 @@ public class Agent {
                     zs.zones().stream().map(io.edgewatch.zones.Zone::name).toList(),
                     zs.lines().stream().map(io.edgewatch.zones.CrossingLine::name).toList(),
                     p::activeTracks, zm::objectsIn, zm::crossings,
-                    () -> p.captureStats().quality(p.expectedFps()).wire(), p::detectionFps)));
+                    () -> p.captureStats().quality(p.expectedFps()).wire(), p::detectionFps, identities ? p::identitiesPresent : null)));
         }
         String runsOn = detectorRunsOn;
         entities.addAll(io.edgewatch.homeassistant.EntityCatalog.device(base, new io.edgewatch.homeassistant.DeviceFeed(

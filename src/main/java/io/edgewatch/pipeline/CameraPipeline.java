@@ -76,6 +76,7 @@ public final class CameraPipeline implements Runnable {
     private volatile double lastInvokeMs;
     private volatile int activeTracks;
     private volatile java.util.Map<String, Integer> activeByLabel = java.util.Map.of();
+    private volatile List<String> identitiesNow = List.of();
     private volatile int stationaryTracks;
     private volatile String error;
     private volatile String lastFailure;
@@ -378,6 +379,16 @@ public final class CameraPipeline implements Runnable {
         }
         stationaryTracks = still;
         activeByLabel = byLabel;
+        if (faces != null) {
+            java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+            for (Track t : active) {
+                io.edgewatch.face.TrackIdentity ti = faces.stateOf(t.id());
+                if (ti != null && ti.decided() && ti.identity() != null) {
+                    ids.add(ti.identity());
+                }
+            }
+            identitiesNow = List.copyOf(ids);
+        }
         processed.incrementAndGet();
         DetectorService.RoundResult r = ctx.round;
         regions.addAndGet(r.regions());
@@ -418,6 +429,7 @@ public final class CameraPipeline implements Runnable {
         activeTracks = 0;
         stationaryTracks = 0;
         activeByLabel = java.util.Map.of();
+        identitiesNow = List.of();
     }
 
     /**
@@ -697,6 +709,14 @@ public final class CameraPipeline implements Runnable {
 
     public double activeTracks() {
         return activeTracks;
+    }
+
+    /**
+     * Identities (gallery names) of the confirmed person tracks alive after the last analysed frame that face
+     * processing identified, sorted; empty without face processing. Thread-safe.
+     */
+    public List<String> identitiesPresent() {
+        return identitiesNow;
     }
 
     /** Confirmed tracks of a label alive after the last analysed frame (0 after the end of the stream). Thread-safe. */

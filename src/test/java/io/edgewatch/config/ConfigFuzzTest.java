@@ -49,6 +49,7 @@ class ConfigFuzzTest {
         assertThat(c.getConfigMapping(EdgewatchConfig.class).cameras().get("front").rtspTransport()).isEqualTo("tcp");
         assertThat(c.getConfigMapping(HomeAssistantConfig.class).enabled()).isFalse();
         assertThat(c.getConfigMapping(HomeAssistantConfig.class).discoveryPrefix()).isEqualTo("homeassistant");
+        assertThat(c.getConfigMapping(HomeAssistantConfig.class).publishIdentities()).isFalse();
         assertThat(build(Map.of("edgewatch.homeassistant.discovery-prefix", "site-3/ha")).getConfigMapping(HomeAssistantConfig.class)
                 .discoveryPrefix()).isEqualTo("site-3/ha");
     }
@@ -124,6 +125,7 @@ class ConfigFuzzTest {
             "edgewatch.homeassistant.discovery-prefix|/homeassistant",
             "edgewatch.homeassistant.discovery-prefix|homeassistant/",
             "edgewatch.homeassistant.enabled|on",
+            "edgewatch.homeassistant.publish-identities|yes",
             // unknown keys
             "edgewatch.homeassistant.prefix|ha",
             "edgewatch.spool.max-size|10",

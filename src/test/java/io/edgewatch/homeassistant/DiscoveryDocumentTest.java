@@ -20,7 +20,7 @@ class DiscoveryDocumentTest {
 
     static CameraFeed feed(String camera, List<String> zones, List<String> lines) {
         return new CameraFeed(camera, List.of("person"), zones, lines, label -> 2, zone -> 1, (line, dir) -> dir.equals("in") ? 5 : 3,
-                () -> "excellent", () -> 4.96);
+                () -> "excellent", () -> 4.96, null);
     }
 
     static List<Entity> entities() {
@@ -97,6 +97,25 @@ class DiscoveryDocumentTest {
         assertThat(HomeAssistantKeys.violations(doc)).containsExactlyInAnyOrder(
                 "cmps.front__person_count: key stat_class is not documented for sensor",
                 "cmps.front__person_present: device_class people is not a binary_sensor device class");
+    }
+
+    @Test
+    void identitiesOnlyWhenAskedFor() {
+        assertThat(entities()).noneMatch(e -> e.stateTopic().endsWith("/identities") || e.name().contains("identified"));
+        java.util.concurrent.atomic.AtomicReference<List<String>> now = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        CameraFeed withIds = new CameraFeed("door", List.of("person"), List.of(), List.of(), l -> 1, z -> 0, (l, d) -> 0L,
+                () -> "fair", () -> 1.0, now::get);
+        Entity ids = EntityCatalog.camera("edgewatch/gate-01", withIds).stream().filter(e -> e.objectId().equals("door__identities"))
+                .findFirst().orElseThrow();
+        assertThat(ids.stateTopic()).isEqualTo("edgewatch/gate-01/door/state/identities");
+        assertThat(ids.value().get()).isEqualTo("none");
+        now.set(List.of("alice", "bob"));
+        assertThat(ids.value().get()).isEqualTo("alice, bob");
+        now.set(java.util.Collections.nCopies(40, "someone-long"));
+        assertThat(ids.value().get()).hasSize(255).endsWith("...");
+        ObjectNode doc = DiscoveryDocument.build(MAPPER, new DeviceInfo("gate-01", "1", "edgewatch/gate-01/availability"),
+                EntityCatalog.camera("edgewatch/gate-01", withIds), Map.of());
+        assertThat(HomeAssistantKeys.violations(doc)).isEmpty();
     }
 
     @Test
