@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   camera, zone or line) are sent with only their platform, and clears their state topics (empty retained
  *   payload). The sink republishes the document after every reconnect.</li>
  *   <li>Home Assistant's birth message ({@code <prefix>/status} = {@code online}, not retained) publishes the
- *   document again.</li>
+ *   document again, at most once per {@value #MIN_INTERVAL_MS} ms.</li>
  *   <li>Every {@value #SAMPLE_MS} ms the entities' values are read; a value that changed goes out on its retained
  *   state topic, at most once per {@value #MIN_INTERVAL_MS} ms per entity, the last one always
  *   ({@link StateRateLimiter}). Nothing is sampled before the first connect.</li>
@@ -49,7 +48,6 @@ public final class HomeAssistantPublisher implements AutoCloseable {
     private final String statusTopic;
     private final StateRateLimiter limiter = new StateRateLimiter(MIN_INTERVAL_MS);
     private final Object lock = new Object();
-    private final Map<String, AtomicLong> publishesByTopic = new ConcurrentHashMap<>();
     private final AtomicLong discoveryPublishes = new AtomicLong();
     private final Thread thread;
     private volatile boolean discoveryDue;
@@ -59,7 +57,7 @@ public final class HomeAssistantPublisher implements AutoCloseable {
     private volatile byte[] oldConfig;
     private volatile boolean oldConfigSeen;
     private volatile boolean closed;
-    private volatile List<String> removedLast = List.of();
+    private long lastDiscoveryMs;
 
     /**
      * @param discoveryPrefix Home Assistant's discovery prefix (checked by the configuration)
@@ -127,7 +125,10 @@ public final class HomeAssistantPublisher implements AutoCloseable {
         while (!closed) {
             try {
                 long now = System.currentTimeMillis();
-                if (discoveryDue && (firstDone || oldConfigSeen || now - connectedAtMs >= OLD_CONFIG_WAIT_MS)) {
+                // the first document waits for the previous one (or OLD_CONFIG_WAIT_MS); birth messages re-publish at
+                // most once per MIN_INTERVAL_MS however many arrive (any client of the broker can send one)
+                if (discoveryDue && (firstDone ? now - lastDiscoveryMs >= MIN_INTERVAL_MS
+                        : oldConfigSeen || now - connectedAtMs >= OLD_CONFIG_WAIT_MS)) {
                     discoveryDue = false;
                     publishDiscovery();
                 }
@@ -170,7 +171,6 @@ public final class HomeAssistantPublisher implements AutoCloseable {
                 LOG.infof("Home Assistant: %d entities of the previous run are no longer configured and are removed: %s",
                         removed.size(), removed.keySet());
             }
-            removedLast = List.copyOf(removed.keySet());
         }
         byte[] doc;
         try {
@@ -179,6 +179,7 @@ public final class HomeAssistantPublisher implements AutoCloseable {
             throw new IllegalStateException("discovery document: " + e.getMessage(), e);
         }
         transport.publishRetained(configTopic, doc);
+        lastDiscoveryMs = System.currentTimeMillis();
         discoveryPublishes.incrementAndGet();
         if (!firstDone) {
             LOG.infof("Home Assistant discovery: %d entities on %s (%d bytes)", entities.size(), configTopic, doc.length);
@@ -200,7 +201,6 @@ public final class HomeAssistantPublisher implements AutoCloseable {
         }
         for (StateRateLimiter.Update u : limiter.round(latest, now)) {
             transport.publishRetained(u.topic(), u.value().getBytes(StandardCharsets.UTF_8));
-            publishesByTopic.computeIfAbsent(u.topic(), k -> new AtomicLong()).incrementAndGet();
         }
     }
 
@@ -217,18 +217,6 @@ public final class HomeAssistantPublisher implements AutoCloseable {
     /** Discovery documents published since start (1 after the first connect, +1 per birth message). */
     public long discoveryPublishes() {
         return discoveryPublishes.get();
-    }
-
-    /** Object ids of the previous run's components removed by the first document. */
-    public List<String> removed() {
-        return removedLast;
-    }
-
-    /** State publishes per topic since start. */
-    public Map<String, Long> statePublishes() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        publishesByTopic.forEach((t, n) -> out.put(t, n.get()));
-        return out;
     }
 
     /**
