@@ -57,6 +57,7 @@ public final class MqttEventSink implements EventSink {
     private final MqttConnectionOptions options;
     private final Map<String, byte[]> retainedState = new LinkedHashMap<>();
     private final List<Runnable> connectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, MessageListener> subscriptions = new ConcurrentHashMap<>();
     private final Set<Long> gapsInFlight = ConcurrentHashMap.newKeySet();
     private final Object work = new Object();
     private final Thread sender;
@@ -115,6 +116,7 @@ public final class MqttEventSink implements EventSink {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                dispatch(topic, message);
             }
 
             @Override
@@ -230,6 +232,7 @@ public final class MqttEventSink implements EventSink {
                 LOG.warnf("MQTT retained %s not published: %s", topic, ex.getMessage());
             }
         });
+        subscriptions.keySet().forEach(this::subscribeNow);
         announceGaps();
         for (Runnable r : connectListeners) {
             try {
@@ -244,6 +247,46 @@ public final class MqttEventSink implements EventSink {
     @Override
     public void onConnected(Runnable action) {
         connectListeners.add(action);
+    }
+
+    /** Receives the messages of a subscription, on Paho's callback thread (must not block). */
+    @FunctionalInterface
+    public interface MessageListener {
+        /** @param retained true for a retained message delivered because of the subscription */
+        void arrived(String topic, byte[] payload, boolean retained);
+    }
+
+    /**
+     * Subscribes to {@code filter} with QoS 1, now when connected and after every connect (the session starts
+     * clean), before the {@link #onConnected} actions run; the broker's retained messages on the filter arrive right
+     * after each subscription. One listener per filter (a second call replaces it).
+     */
+    public void subscribe(String filter, MessageListener listener) {
+        org.eclipse.paho.mqttv5.common.util.MqttTopicValidator.validate(filter, true, true);
+        subscriptions.put(filter, listener);
+        if (up) {
+            subscribeNow(filter);
+        }
+    }
+
+    private void subscribeNow(String filter) {
+        try {
+            client.subscribe(filter, 1).waitForCompletion(5_000);
+        } catch (MqttException e) {
+            LOG.warnf("MQTT subscription to %s failed: %s", filter, e.getMessage());
+        }
+    }
+
+    private void dispatch(String topic, MqttMessage message) {
+        subscriptions.forEach((filter, l) -> {
+            if (org.eclipse.paho.mqttv5.common.util.MqttTopicValidator.isMatched(filter, topic)) {
+                try {
+                    l.arrived(topic, message.getPayload(), message.isRetained());
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "MQTT message on %s: %s", topic, e.getMessage());
+                }
+            }
+        });
     }
 
     private void publishEvent(EventSpool.Entry e, Semaphore w) throws InterruptedException {

@@ -72,11 +72,17 @@ public class Agent {
 
     private final jakarta.enterprise.event.Event<AgentStarted> started;
     private final io.edgewatch.face.FaceRuntime faceRuntime;
+    private final io.edgewatch.config.HomeAssistantConfig homeAssistantConfig;
+    private final Map<String, io.edgewatch.zones.ZoneMonitor> zoneMonitors = new LinkedHashMap<>();
+    private volatile io.edgewatch.homeassistant.HomeAssistantPublisher homeAssistant;
+    private volatile String detectorRunsOn;
 
     public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry,
                  DelegatesConfig delegates, WarmupListener warmup, SpoolConfig spoolConfig, CaptureConfig captureConfig,
-                 jakarta.enterprise.event.Event<AgentStarted> started, io.edgewatch.face.FaceRuntime faceRuntime) {
+                 jakarta.enterprise.event.Event<AgentStarted> started, io.edgewatch.face.FaceRuntime faceRuntime,
+                 io.edgewatch.config.HomeAssistantConfig homeAssistantConfig) {
         this.faceRuntime = faceRuntime;
+        this.homeAssistantConfig = homeAssistantConfig;
         this.delegates = delegates;
         this.warmup = warmup;
         this.spoolConfig = spoolConfig;
@@ -100,6 +106,8 @@ public class Agent {
             throw new IllegalStateException("the agent is already running");
         }
         pipelines.clear();
+        zoneMonitors.clear();
+        homeAssistant = null;
         // a stale AOT cache is ignored by the JVM without stopping it: say so, since start-up is then slower
         io.edgewatch.util.AotCache aot = io.edgewatch.util.AotCache.current();
         if (aot.requestedPath().isPresent() && !aot.inUse()) {
@@ -170,6 +178,7 @@ public class Agent {
         // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
         // stops start-up with its message before any thread starts; further interpreters load as decided here
         LoadedModel checked = loader.load(manifest, spec);
+        detectorRunsOn = manifest.id() + ": " + target(checked.report().runsOn());
         List<ObjectDetector> interpreters = new ArrayList<>();
         interpreters.add(new ObjectDetector(checked.model(), filter));
         if (checked.report().delegateApplied() && wanted > 1) {
@@ -222,6 +231,7 @@ public class Agent {
         TrackerSettings ts = Settings.tracker(config.tracker());
         try {
             startCameras(req, cameras, configured, detection, zoneSettings, policy, ts);
+            startHomeAssistant();
         } catch (RuntimeException e) {
             // half-way: stop what was started (cameras, detector, faces, sink) before the error goes up
             LOG.errorf("start-up failed after %d camera(s) had started: %s; stopping them", pipelines.size(), e.getMessage());
@@ -245,7 +255,9 @@ public class Agent {
                     runId + "-" + cs.cameraId(), new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy),
                     publisher, expectedFps, registry);
             io.edgewatch.zones.ZoneSettings zs = zoneSettings.get(cs.cameraId());
-            p.attachZones(new io.edgewatch.zones.ZoneMonitor(zs));
+            io.edgewatch.zones.ZoneMonitor monitor = new io.edgewatch.zones.ZoneMonitor(zs);
+            zoneMonitors.put(cs.cameraId(), monitor);
+            p.attachZones(monitor);
             if (!zs.isEmpty()) {
                 LOG.infof("camera %s: zones %s, lines %s (anchor %s, inertia %d frames)", cs.cameraId(),
                         zs.zones().stream().map(z -> z.dwellAlertS() > 0
@@ -265,6 +277,92 @@ public class Agent {
                     ds.detectFps() == 0 ? "every frame" : String.format(java.util.Locale.ROOT, "%.1f fps", ds.detectFps()),
                     ds.motionGating() ? "on" : "off", p.stageNames());
         }
+    }
+
+    /**
+     * Home Assistant discovery ({@code edgewatch.homeassistant.enabled}): the running cameras' and the device's
+     * entities, published through the MQTT sink; without a broker it is logged and skipped.
+     */
+    private void startHomeAssistant() {
+        if (!homeAssistantConfig.enabled()) {
+            return;
+        }
+        if (!(sink instanceof MqttEventSink m)) {
+            LOG.warnf("edgewatch.homeassistant.enabled=true needs a broker (edgewatch.mqtt.url); events go to %s: no Home Assistant discovery",
+                    sink.describe());
+            return;
+        }
+        String base = config.events().topicPrefix() + "/" + config.deviceId();
+        List<String> labels = config.detector().labels().isEmpty() ? List.of("person") : List.copyOf(config.detector().labels());
+        boolean identities = homeAssistantConfig.publishIdentities() && faceService != null;
+        if (homeAssistantConfig.publishIdentities() && faceService == null) {
+            LOG.warn("edgewatch.homeassistant.publish-identities=true has no effect: face processing is off (edgewatch.faces.enabled)");
+        }
+        if (identities) {
+            // biometric identification results leave the device: an audited decision of the operator
+            faceService.audit().append("homeassistant-identities", System.currentTimeMillis(), Map.of("actor", "agent",
+                    "publishIdentities", true, "topics", base + "/<camera>/state/identities",
+                    "cameras", pipelines.stream().map(CameraPipeline::cameraId).toList()));
+            LOG.warnf("edgewatch.homeassistant.publish-identities=true: the identities recognised on each camera go to Home Assistant (%s/<camera>/state/identities); recorded in the face audit log",
+                    base);
+        }
+        List<io.edgewatch.homeassistant.Entity> entities = new ArrayList<>();
+        for (CameraPipeline p : pipelines) {
+            io.edgewatch.zones.ZoneMonitor zm = zoneMonitors.get(p.cameraId());
+            io.edgewatch.zones.ZoneSettings zs = zm.settings();
+            entities.addAll(io.edgewatch.homeassistant.EntityCatalog.camera(base, new io.edgewatch.homeassistant.CameraFeed(p.cameraId(), labels,
+                    zs.zones().stream().map(io.edgewatch.zones.Zone::name).toList(),
+                    zs.lines().stream().map(io.edgewatch.zones.CrossingLine::name).toList(),
+                    p::activeTracks, zm::objectsIn, zm::crossings,
+                    () -> p.captureStats().quality(p.expectedFps()).wire(), p::detectionFps, identities ? p::identitiesPresent : null)));
+        }
+        String runsOn = detectorRunsOn;
+        entities.addAll(io.edgewatch.homeassistant.EntityCatalog.device(base, new io.edgewatch.homeassistant.DeviceFeed(
+                m::spoolDepth, m::connected, () -> runsOn)));
+        String version = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.application.version", String.class).orElse("unknown");
+        io.edgewatch.homeassistant.HaTransport transport = new io.edgewatch.homeassistant.HaTransport() {
+            @Override
+            public void publishRetained(String topic, byte[] payload) {
+                m.send(topic, payload, true);
+            }
+
+            @Override
+            public void subscribe(String filter, MessageListener listener) {
+                m.subscribe(filter, listener::arrived);
+            }
+
+            @Override
+            public void onConnected(Runnable action) {
+                m.onConnected(action);
+            }
+
+            @Override
+            public boolean connected() {
+                return m.connected();
+            }
+        };
+        io.edgewatch.homeassistant.HomeAssistantPublisher ha = new io.edgewatch.homeassistant.HomeAssistantPublisher(transport, mapper,
+                homeAssistantConfig.discoveryPrefix(), new io.edgewatch.homeassistant.DeviceInfo(config.deviceId(), version,
+                Settings.mqtt(config, "tcp://unused").availabilityTopic()), entities);
+        ha.start();
+        homeAssistant = ha;
+    }
+
+    /** CPU, XNNPACK or NPU from a model's {@code runsOn} ({@code cpu}, {@code xnnpack}, {@code delegate:<library>}). */
+    static String target(String runsOn) {
+        if (runsOn == null) {
+            return "unknown";
+        }
+        if (runsOn.startsWith("delegate")) {
+            return "NPU";
+        }
+        return runsOn.equalsIgnoreCase("xnnpack") ? "XNNPACK" : runsOn.equalsIgnoreCase("cpu") ? "CPU" : runsOn;
+    }
+
+    /** Home Assistant discovery of the running agent, or null when it is off or not started. */
+    public io.edgewatch.homeassistant.HomeAssistantPublisher homeAssistant() {
+        return homeAssistant;
     }
 
     private EventSink createSink(Optional<String> mqttOverride) {
@@ -314,6 +412,9 @@ public class Agent {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (homeAssistant != null) {
+            homeAssistant.close(); // last values (counts back to 0) before the sink closes
         }
         if (detectorService != null) {
             detectorService.close();

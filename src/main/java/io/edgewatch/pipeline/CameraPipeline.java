@@ -75,6 +75,8 @@ public final class CameraPipeline implements Runnable {
     private volatile double regionsPerFrame;
     private volatile double lastInvokeMs;
     private volatile int activeTracks;
+    private volatile java.util.Map<String, Integer> activeByLabel = java.util.Map.of();
+    private volatile List<String> identitiesNow = List.of();
     private volatile int stationaryTracks;
     private volatile String error;
     private volatile String lastFailure;
@@ -368,12 +370,25 @@ public final class CameraPipeline implements Runnable {
         List<Track> active = ctx.update.active();
         activeTracks = active.size();
         int still = 0;
+        java.util.Map<String, Integer> byLabel = new java.util.HashMap<>();
         for (Track t : active) {
             if (t.stationary()) {
                 still++;
             }
+            byLabel.merge(t.label(), 1, Integer::sum);
         }
         stationaryTracks = still;
+        activeByLabel = byLabel;
+        if (faces != null) {
+            java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+            for (Track t : active) {
+                io.edgewatch.face.TrackIdentity ti = faces.stateOf(t.id());
+                if (ti != null && ti.decided() && ti.identity() != null) {
+                    ids.add(ti.identity());
+                }
+            }
+            identitiesNow = List.copyOf(ids);
+        }
         processed.incrementAndGet();
         DetectorService.RoundResult r = ctx.round;
         regions.addAndGet(r.regions());
@@ -413,6 +428,8 @@ public final class CameraPipeline implements Runnable {
         publisher.publish(eventStage.annotate(ev));
         activeTracks = 0;
         stationaryTracks = 0;
+        activeByLabel = java.util.Map.of();
+        identitiesNow = List.of();
     }
 
     /**
@@ -692,6 +709,19 @@ public final class CameraPipeline implements Runnable {
 
     public double activeTracks() {
         return activeTracks;
+    }
+
+    /**
+     * Identities (gallery names) of the confirmed person tracks alive after the last analysed frame that face
+     * processing identified, sorted; empty without face processing. Thread-safe.
+     */
+    public List<String> identitiesPresent() {
+        return identitiesNow;
+    }
+
+    /** Confirmed tracks of a label alive after the last analysed frame (0 after the end of the stream). Thread-safe. */
+    public int activeTracks(String label) {
+        return activeByLabel.getOrDefault(label, 0);
     }
 
     public double stationaryTracks() {

@@ -33,6 +33,7 @@ class ConfigFuzzTest {
                 .withMapping(SpoolConfig.class)
                 .withMapping(CaptureConfig.class)
                 .withMapping(FacesConfig.class)
+                .withMapping(HomeAssistantConfig.class)
                 .withValidateUnknown(true)
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 .build();
@@ -46,6 +47,19 @@ class ConfigFuzzTest {
         assertThat(c.getConfigMapping(SpoolConfig.class).inflightWindow()).isEqualTo(16);
         assertThat(c.getConfigMapping(CaptureConfig.class).stallTimeoutMs()).isEqualTo(5_000);
         assertThat(c.getConfigMapping(EdgewatchConfig.class).cameras().get("front").rtspTransport()).isEqualTo("tcp");
+        assertThat(c.getConfigMapping(HomeAssistantConfig.class).enabled()).isFalse();
+        assertThat(c.getConfigMapping(HomeAssistantConfig.class).discoveryPrefix()).isEqualTo("homeassistant");
+        assertThat(c.getConfigMapping(HomeAssistantConfig.class).publishIdentities()).isFalse();
+        assertThat(build(Map.of("edgewatch.homeassistant.discovery-prefix", "site-3/ha")).getConfigMapping(HomeAssistantConfig.class)
+                .discoveryPrefix()).isEqualTo("site-3/ha");
+    }
+
+    @Test
+    void discoveryPrefixWithAWildcardSaysWhy() {
+        assertThatThrownBy(() -> build(Map.of("edgewatch.homeassistant.discovery-prefix", "home/+")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
+                        .contains("homeassistant.discovery-prefix")
+                        .contains("without the wildcards '+' and '#' and without an empty level"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -107,7 +121,16 @@ class ConfigFuzzTest {
             "edgewatch.cameras.front.regions.full-frame-interval-s|0",
             "edgewatch.cameras.front.stationary-after-s|-1",
             "edgewatch.cameras.front.stationary-interval-s|0",
+            // Home Assistant (issue 12): wildcards or an empty level in the discovery prefix
+            "edgewatch.homeassistant.discovery-prefix|home/+/assistant",
+            "edgewatch.homeassistant.discovery-prefix|homeassistant/#",
+            "edgewatch.homeassistant.discovery-prefix|home//assistant",
+            "edgewatch.homeassistant.discovery-prefix|/homeassistant",
+            "edgewatch.homeassistant.discovery-prefix|homeassistant/",
+            "edgewatch.homeassistant.enabled|on",
+            "edgewatch.homeassistant.publish-identities|yes",
             // unknown keys
+            "edgewatch.homeassistant.prefix|ha",
             "edgewatch.spool.max-size|10",
             "edgewatch.capture.stall-timout-ms|100",
             "edgewatch.mqtt.pasword|x",

@@ -18,8 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * face result (everyone unknown with an empty gallery) and the audit log is published on edgewatch/device/audit.
  */
 @QuarkusMainTest
-@TestProfile(FacesEnabledProfile.class)
+@TestProfile(FaceAgentTest.WithHomeAssistant.class)
 class FaceAgentTest {
+    /** Faces on, and Home Assistant discovery with the identities published (issue 12 item 1). */
+    public static class WithHomeAssistant extends FacesEnabledProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            java.util.Map<String, String> m = new java.util.HashMap<>(super.getConfigOverrides());
+            m.put("edgewatch.homeassistant.enabled", "true");
+            m.put("edgewatch.homeassistant.publish-identities", "true");
+            return m;
+        }
+    }
 
     @Test
     void agentPublishesFaceResultsAndAudit(QuarkusMainLauncher launcher) throws Exception {
@@ -35,7 +45,9 @@ class FaceAgentTest {
 
         try (Mosquitto broker = Mosquitto.start(null);
              MqttRecorder events = new MqttRecorder(broker.url(), "edgewatch/facedev/+/events");
-             MqttRecorder audit = new MqttRecorder(broker.url(), "edgewatch/facedev/audit")) {
+             MqttRecorder audit = new MqttRecorder(broker.url(), "edgewatch/facedev/audit");
+             MqttRecorder ha = new MqttRecorder(broker.url(), "homeassistant/device/facedev/config");
+             MqttRecorder identities = new MqttRecorder(broker.url(), "edgewatch/facedev/cam1/state/identities")) {
             LaunchResult r = launcher.launch("run", "--source", clip, "--mqtt-url", broker.url());
             assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
             events.awaitQuiet(300, 5_000);
@@ -51,6 +63,14 @@ class FaceAgentTest {
             audit.awaitCount(file.size(), 5_000);
             assertThat(audit.messages()).extracting(MqttRecorder.Message::payload).containsExactlyElementsOf(file);
             assertThat(audit.messages()).anySatisfy(m -> assertThat(m.payload()).contains("\"type\":\"stop\"").contains("\"hash\":\""));
+            // Home Assistant gets a "people identified" sensor (nobody: the gallery is empty), and the decision to publish
+            // identities is in the audit log
+            assertThat(ha.messages()).hasSize(1);
+            assertThat(FaceTestSupport.MAPPER.readTree(ha.messages().get(0).payload()).at("/cmps/cam1__identities/state_topic").asText())
+                    .isEqualTo("edgewatch/facedev/cam1/state/identities");
+            assertThat(identities.messages()).isNotEmpty().extracting(MqttRecorder.Message::payload).containsOnly("none");
+            assertThat(file).anySatisfy(l -> assertThat(l).contains("\"type\":\"homeassistant-identities\"")
+                    .contains("\"topics\":\"edgewatch/facedev/<camera>/state/identities\""));
             assertThat(AuditLog.verify(FacesEnabledProfile.DIR.resolve("gallery/audit.jsonl"), FaceTestSupport.MAPPER).ok()).isTrue();
         }
     }

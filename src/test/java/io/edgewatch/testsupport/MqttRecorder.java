@@ -12,8 +12,12 @@ import java.util.UUID;
 
 /** A real MQTT v5 subscriber (Paho) that records every message on a topic filter. */
 public final class MqttRecorder implements AutoCloseable {
-    /** One received message. */
-    public record Message(String topic, String payload, boolean retained, int qos) { }
+    /** One received message; {@code receivedMs} is the recorder's clock (epoch ms) when it arrived. */
+    public record Message(String topic, String payload, boolean retained, int qos, long receivedMs) {
+        public Message(String topic, String payload, boolean retained, int qos) {
+            this(topic, payload, retained, qos, System.currentTimeMillis());
+        }
+    }
 
     private final MqttClient client;
     private final List<Message> messages = new ArrayList<>();
