@@ -532,6 +532,11 @@ public final class MqttEventSink implements EventSink {
         return spool;
     }
 
+    /** The retained availability topic (LWT {@code offline}, {@code online} after each connect). */
+    public String availabilityTopic() {
+        return settings.availabilityTopic();
+    }
+
     /**
      * Registers the delivery meters: gauges {@code edgewatch.mqtt.connected} (0/1), {@code edgewatch.spool.depth}
      * (events), {@code edgewatch.spool.oldest.age} (seconds), {@code edgewatch.spool.bytes}, {@code edgewatch.spool.writable}

@@ -344,7 +344,7 @@ public class Agent {
         };
         io.edgewatch.homeassistant.HomeAssistantPublisher ha = new io.edgewatch.homeassistant.HomeAssistantPublisher(transport, mapper,
                 homeAssistantConfig.discoveryPrefix(), new io.edgewatch.homeassistant.DeviceInfo(config.deviceId(), version,
-                Settings.mqtt(config, "tcp://unused").availabilityTopic()), entities);
+                m.availabilityTopic()), entities);
         ha.start();
         homeAssistant = ha;
     }
