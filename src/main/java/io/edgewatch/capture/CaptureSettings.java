@@ -17,17 +17,33 @@ package io.edgewatch.capture;
  * @param maxFramePx      largest width and height a source may declare, pixels (a larger one is refused before decoding)
  * @param tls             certificate checking of a TLS source ({@code rtsps://}, {@code https://}, {@code tls://});
  *                        null means {@link CameraTls#SYSTEM} (checked against the system trust store)
+ * @param decoderThreads  FFmpeg decoder threads of this camera (its {@code threads} option), 1..16; 0 = FFmpeg's
+ *                        automatic choice (cores + 1 frame threads for codecs with frame threading, each holding
+ *                        frames and adding a frame of delay)
  */
 public record CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
                               long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx,
-                              CameraTls tls) {
+                              CameraTls tls, int decoderThreads) {
     /** Default of {@link #maxFramePx()}: 4096x4096. */
     public static final int DEFAULT_MAX_FRAME_PX = 4096;
+    /** Default of {@link #decoderThreads()} (README "Footprint"). */
+    public static final int DEFAULT_DECODER_THREADS = 2;
 
     public CaptureSettings {
+        if (decoderThreads < 0 || decoderThreads > 16) {
+            throw new IllegalArgumentException("decoder threads must be 0..16, was " + decoderThreads);
+        }
         // a library may repeat the password without its URL: every message is redacted of it from now on
         io.edgewatch.util.Redaction.rememberUrl(source);
         tls = tls == null ? CameraTls.SYSTEM : tls;
+    }
+
+    /** Settings with the default number of decoder threads. */
+    public CaptureSettings(String cameraId, String source, String rtspTransport, long openTimeoutMs, long readTimeoutMs,
+                           long reconnectMinMs, long reconnectMaxMs, double replaySpeed, long stallTimeoutMs, int maxFramePx,
+                           CameraTls tls) {
+        this(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed, stallTimeoutMs,
+                maxFramePx, tls, DEFAULT_DECODER_THREADS);
     }
 
     /** Settings whose TLS certificate is checked against the system trust store. */
@@ -47,13 +63,19 @@ public record CaptureSettings(String cameraId, String source, String rtspTranspo
     /** The same settings with another frame size limit. */
     public CaptureSettings withMaxFramePx(int px) {
         return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
-                stallTimeoutMs, px, tls);
+                stallTimeoutMs, px, tls, decoderThreads);
     }
 
     /** The same settings with another TLS certificate check. */
     public CaptureSettings withTls(CameraTls t) {
         return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
-                stallTimeoutMs, maxFramePx, t);
+                stallTimeoutMs, maxFramePx, t, decoderThreads);
+    }
+
+    /** The same settings with another number of decoder threads (0 = FFmpeg's choice). */
+    public CaptureSettings withDecoderThreads(int threads) {
+        return new CaptureSettings(cameraId, source, rtspTransport, openTimeoutMs, readTimeoutMs, reconnectMinMs, reconnectMaxMs, replaySpeed,
+                stallTimeoutMs, maxFramePx, tls, threads);
     }
 
     /** Settings with the default stall time-out of 20 s. */

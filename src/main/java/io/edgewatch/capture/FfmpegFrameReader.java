@@ -69,6 +69,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
         if (hostHeader != null) {
             g.setOption("headers", "Host: " + hostHeader + "\r\n"); // the camera's name, not the tunnel's loopback address
         }
+        if (settings.decoderThreads() > 0) {
+            g.setVideoOption("threads", Integer.toString(settings.decoderThreads())); // AVCodecContext.thread_count
+        }
         g.setTimeout((int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
         return g;
     }

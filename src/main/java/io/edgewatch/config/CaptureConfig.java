@@ -32,4 +32,13 @@ public interface CaptureConfig {
     @WithDefault("4096")
     @Min(64) @Max(16384)
     int maxFramePx();
+
+    /**
+     * FFmpeg decoder threads per camera (default 2; 0 = FFmpeg's automatic choice, cores + 1 frame threads): bounded so
+     * that on a many-core board each camera does not hold a decoder thread and its frames per core, and frame
+     * threading adds at most one frame of delay (README "Footprint").
+     */
+    @WithDefault("2")
+    @Min(0) @Max(16)
+    int decoderThreads();
 }

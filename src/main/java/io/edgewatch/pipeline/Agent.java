@@ -124,7 +124,7 @@ public class Agent {
                 CaptureSettings d = CaptureSettings.defaults(id, req.sources().get(i));
                 CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
                         d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
-                        captureConfig.stallTimeoutMs(), captureConfig.maxFramePx());
+                        captureConfig.stallTimeoutMs(), captureConfig.maxFramePx()).withDecoderThreads(captureConfig.decoderThreads());
                 if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
                     throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
                 }

@@ -25,13 +25,14 @@ public final class Settings {
     }
 
     /**
-     * Capture settings of a configured camera, with the reconnect and stall figures of {@code edgewatch.capture.*}; its
+     * Capture settings of a configured camera, with the reconnect, stall, frame size and decoder thread figures of
+     * {@code edgewatch.capture.*}; its
      * CA file is not read here (see {@link io.edgewatch.capture.CameraTls#check(String)}).
      */
     public static io.edgewatch.capture.CaptureSettings camera(String id, EdgewatchConfig.Camera c, io.edgewatch.config.CaptureConfig cc) {
         return new io.edgewatch.capture.CaptureSettings(id, c.source(), c.rtspTransport(), c.openTimeoutMs(), c.readTimeoutMs(),
                 cc.reconnectMinMs(), cc.reconnectMaxMs(), c.replaySpeed(), cc.stallTimeoutMs(), cc.maxFramePx(),
-                new io.edgewatch.capture.CameraTls(c.tlsVerify(), c.caFile()));
+                new io.edgewatch.capture.CameraTls(c.tlsVerify(), c.caFile()), cc.decoderThreads());
     }
 
     /**

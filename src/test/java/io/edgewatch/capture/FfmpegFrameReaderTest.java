@@ -38,6 +38,41 @@ class FfmpegFrameReaderTest {
         assertThat(lastStreamMs).isEqualTo(79_400); // 10 fps: frame 794 at 79.4 s
     }
 
+    /**
+     * edgewatch.capture.decoder-threads bounds FFmpeg's frame threads of a camera ("av:" threads of this process):
+     * TUD-Campus is MPEG-4 Part 2, which FFmpeg decodes with frame threading.
+     */
+    @Test
+    void decoderThreadsAreBoundedPerCamera() throws Exception {
+        String clip = TestPaths.sharedMedia("tracking/TUD-Campus/TUD-Campus.mp4").toString();
+        assertThat(decoderThreadsWhileReading(CaptureSettings.defaults("t", clip).withDecoderThreads(1))).isZero();
+        assertThat(decoderThreadsWhileReading(CaptureSettings.defaults("t", clip).withDecoderThreads(2))).isEqualTo(2);
+        assertThat(CaptureSettings.defaults("t", clip).decoderThreads()).isEqualTo(CaptureSettings.DEFAULT_DECODER_THREADS);
+        // FFmpeg's automatic choice: cores + 1 frame threads, capped by FFmpeg at 16
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(decoderThreadsWhileReading(CaptureSettings.defaults("t", clip).withDecoderThreads(0))).isEqualTo(Math.min(cores + 1, 16));
+    }
+
+    private static long decoderThreadsWhileReading(CaptureSettings s) throws Exception {
+        try (FfmpegFrameReader r = new FfmpegFrameReader(s, 0)) {
+            r.open();
+            for (int i = 0; i < 5; i++) {
+                try (CapturedFrame f = r.next()) {
+                    assertThat(f).isNotNull();
+                }
+            }
+            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+                return tasks.filter(t -> {
+                    try {
+                        return java.nio.file.Files.readString(t.resolve("comm")).startsWith("av:");
+                    } catch (java.io.IOException e) {
+                        return false; // the thread ended meanwhile
+                    }
+                }).count();
+            }
+        }
+    }
+
     @Test
     void unreadableFileFailsTheCameraWithItsPath() throws Exception {
         CaptureSettings s = CaptureSettings.defaults("bad", "/nonexistent/clip.avi");

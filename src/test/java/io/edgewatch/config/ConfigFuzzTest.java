@@ -82,6 +82,8 @@ class ConfigFuzzTest {
             "edgewatch.spool.reconnect-min-ms|1",
             "edgewatch.capture.stall-timeout-ms|10",
             "edgewatch.capture.reconnect-max-ms|99999999999",
+            "edgewatch.capture.decoder-threads|-1",
+            "edgewatch.capture.decoder-threads|17",
             "edgewatch.mqtt.qos|3",
             "edgewatch.detector.min-score|1.5",
             "edgewatch.cameras.front.expected-fps|0",
