@@ -36,11 +36,21 @@ public class HttpAccessDoctorCheck implements DoctorCheck {
 
     @Override
     public List<CheckResult> run() {
+        return check(config.tokenFile(), config.bind(), httpPort, managementPort);
+    }
+
+    /**
+     * The check for a token file and listeners.
+     *
+     * @param file           {@code edgewatch.http.token-file}, empty when unset
+     * @param bind           {@code edgewatch.http.bind}
+     * @param httpPort       the HTTP port ({@code /transparency})
+     * @param managementPort the management port (health, metrics)
+     */
+    static List<CheckResult> check(Optional<Path> file, String bind, int httpPort, int managementPort) {
         long t0 = System.nanoTime();
-        String bind = config.bind();
         String where = (bind.equals("0.0.0.0") || bind.equals("::") ? "all interfaces" : bind)
                 + ": health and metrics on port " + managementPort + ", /transparency (public) on port " + httpPort;
-        Optional<Path> file = config.tokenFile();
         if (file.isEmpty()) {
             return List.of(CheckResult.warn("http access", "edgewatch.http.token-file is not set: every caller gets only UP/DOWN,"
                     + " no caller gets health details or metrics (install.sh creates the credential http-token); " + where, ms(t0)));
