@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * or an unusable file or model.
  */
 @CommandLine.Command(name = "bench-cameras", mixinStandardHelpOptions = true,
-        description = "Benchmark N cameras on the shared detector; the last line is 'cameras N detection_fps_min X cpu_cores Y rss_mb Z'.")
+        description = {"Benchmark N cameras on the shared detector; the last line is 'cameras N detection_fps_min X cpu_cores Y rss_mb Z'.",
+                "Progress goes to standard error (see --progress)."})
 public class BenchCamerasCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--source", required = true, description = "Video file; repeat to mix files (cameras take them in turn).")
     List<Path> sources;
@@ -66,6 +67,12 @@ public class BenchCamerasCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--compare-warmup-s", defaultValue = "15",
             description = "Seconds before measuring each --compare-gating run, longer than stationary-after-s so a still person in the scene is stationary by then (default: ${DEFAULT-VALUE}).")
     int compareWarmupS;
+
+    @CommandLine.Mixin
+    Progress.Option progress = new Progress.Option();
+
+    /** Progress of the whole command, in seconds of warm-up and measurement. */
+    private Progress bar = Progress.off();
 
     private final Agent agent;
     private final MeterRegistry registry;
@@ -135,7 +142,9 @@ public class BenchCamerasCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "cameras %d  sources %s  detect_fps %.1f  gating %s  warmup_s %d  duration_s %d%n", cameras,
                     sources, detectFps, gating ? "on" : "off", warmupS, durationS);
+            bar = progress.start("bench-cameras", warmupS + durationS + (compareGating ? 2L * (compareWarmupS + compareS) : 0), "s");
             RunFigures main = run(src, "cam", gating, warmupS, durationS);
+            bar.clear(); // the table starts on a clean line; the progress line is drawn again under it
             System.out.printf(Locale.ROOT, "%-8s %8s %8s %9s %8s %8s %8s%n", "camera", "decoded", "motion", "detection", "skipped",
                     "p50_ms", "p95_ms");
             for (CameraFigures c : main.cameras()) {
@@ -155,18 +164,23 @@ public class BenchCamerasCommand implements Callable<Integer> {
                 }
                 RunFigures off = run(List.of(clip.toString()), "off", false, compareWarmupS, compareS);
                 RunFigures on = run(List.of(clip.toString()), "on", true, compareWarmupS, compareS);
+                bar.clear();
                 System.out.printf(Locale.ROOT, "gating off: cpu_cores %.3f detection_fps %.2f%n", off.cpuCores(), off.detectionFpsMin());
                 System.out.printf(Locale.ROOT, "gating on:  cpu_cores %.3f detection_fps %.2f motion_fps %.2f%n", on.cpuCores(),
                         on.detectionFpsMin(), on.cameras().get(0).motionFps());
                 System.out.printf(Locale.ROOT, "gating_cpu_ratio %.3f (on / off, %s)%n", on.cpuCores() / off.cpuCores(),
                         staticScene != null ? "static scene " + staticScene.getFileName() : "source " + clip.getFileName());
             }
+            bar.finish();
             System.out.printf(Locale.ROOT, "cameras %d detection_fps_min %.2f cpu_cores %.2f rss_mb %.0f%n", cameras, main.detectionFpsMin(),
                     main.cpuCores(), main.rssMb());
             return 0;
         } catch (ModelException | IllegalArgumentException e) {
+            bar.close();
             System.err.println("edgewatch: " + e.getMessage());
             return 2;
+        } finally {
+            bar.close();
         }
     }
 
@@ -178,8 +192,14 @@ public class BenchCamerasCommand implements Callable<Integer> {
         }
         agent.start(new RunRequest(looped, idPrefix, Optional.empty(), 0, 1.0, OptionalDouble.of(detectFps), Optional.of(gatingOn),
                 Optional.of(sink)));
+        String phase = idPrefix.equals("cam") ? "" : "gating " + idPrefix + ", ";
         try {
-            Thread.sleep(warmup * 1000L);
+            bar.phase(phase + "warm-up");
+            for (int i = 0; i < warmup; i++) {
+                Thread.sleep(1000);
+                bar.advance();
+            }
+            bar.phase(phase + "measuring");
             List<CameraPipeline> ps = agent.pipelines();
             Map<String, long[]> start = new LinkedHashMap<>();
             for (CameraPipeline p : ps) {
@@ -191,6 +211,7 @@ public class BenchCamerasCommand implements Callable<Integer> {
             int threadsMax = 0;
             for (int i = 0; i < seconds; i++) {
                 Thread.sleep(1000);
+                bar.advance();
                 rssMax = Math.max(rssMax, io.edgewatch.pipeline.Benchmark.rssMb());
                 threadsMax = Math.max(threadsMax, threads());
             }

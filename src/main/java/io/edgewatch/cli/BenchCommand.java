@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
  * 2 on a missing or unusable video file or model, or a bad option value.
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the pipeline on a video file; the last line is 'ratio <pipeline ms / (decode + raw invoke ms)>'.")
+        description = {"Benchmark the pipeline on a video file; the last line is 'ratio <pipeline ms / (decode + raw invoke ms)>'.",
+                "Progress goes to standard error (see --progress)."})
 public class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--source", required = true, description = "Video file.")
@@ -47,6 +48,9 @@ public class BenchCommand implements Callable<Integer> {
             description = "Also time the file as 'run' processes it (capture, pipeline and detector threads) against the raw invoke (default: ${DEFAULT-VALUE}).")
     boolean runPass;
 
+    @CommandLine.Mixin
+    Progress.Option progress = new Progress.Option();
+
     private final EdgewatchConfig config;
     private final ObjectMapper mapper;
 
@@ -66,13 +70,34 @@ public class BenchCommand implements Callable<Integer> {
                     Acceleration.valueOf(d.acceleration().toUpperCase()));
             io.edgewatch.pipeline.DetectionSettings ds = gating
                     ? io.edgewatch.pipeline.DetectionSettings.defaults().withDetectFps(0) : io.edgewatch.pipeline.DetectionSettings.everyFrame();
-            Benchmark.Result r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
-                    Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper);
+            long fileFrames = Progress.videoFrames(source);
+            long perPass = frames > 0 && fileFrames > 0 ? Math.min(frames, fileFrames) : frames > 0 ? frames : fileFrames;
+            Benchmark.Result r;
+            Benchmark.Throughput run = null;
+            try (Progress p = progress.start("bench", perPass * (warmupPasses + 1 + (runPass ? 1 : 0)), "frames")) {
+                Benchmark.Listener l = new Benchmark.Listener() {
+                    @Override
+                    public void pass(String name) {
+                        p.phase(name);
+                    }
+
+                    @Override
+                    public void frame() {
+                        p.advance();
+                    }
+                };
+                r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
+                        Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper, l);
+                if (runPass) {
+                    run = Benchmark.runThroughput(source, frames, manifest, opts, Settings.filter(d), Settings.tracker(config.tracker()),
+                            Settings.events(config.events()), ds, mapper, l);
+                }
+                p.finish();
+            }
             System.out.println("model " + manifest.id() + "  threads " + opts.threads() + "  " + opts.acceleration().name().toLowerCase()
                     + "  source " + source + "  gating " + (gating ? "on" : "off"));
-            if (runPass) {
-                System.out.println(Benchmark.runThroughput(source, frames, manifest, opts, Settings.filter(d), Settings.tracker(config.tracker()),
-                        Settings.events(config.events()), ds, mapper).line());
+            if (run != null) {
+                System.out.println(run.line());
             }
             System.out.println(r.table());
             return 0;

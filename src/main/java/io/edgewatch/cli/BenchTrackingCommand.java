@@ -59,7 +59,7 @@ import java.util.concurrent.Callable;
                         + "it was matched to a detection; the box is the one events publish (Kalman-filtered, clamped to the frame).",
                 "The MOT id is the numeric suffix of the track id; the mapping 'mot id N = track <full id>' is written to FILE.ids "
                         + "beside --mot-out (not to standard output).",
-                "With --gt the last line is 'mota X idf1 Y hota Z idsw N'. Progress goes to standard error."})
+                "With --gt the last line is 'mota X idf1 Y hota Z idsw N'. Progress goes to standard error (see --progress)."})
 public class BenchTrackingCommand implements Callable<Integer> {
     /** Prefix of the track ids of this command (the camera part of {@code <run>-<camera>-<n>}). */
     static final String TRACK_PREFIX = "bench-tracking";
@@ -93,6 +93,9 @@ public class BenchTrackingCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--tile-clip", description = "Where --tile writes the tiled clip (default: a temporary file, deleted at exit).")
     Path tileClip;
+
+    @CommandLine.Mixin
+    Progress.Option progress = new Progress.Option();
 
     private final EdgewatchConfig config;
     private final ObjectMapper mapper;
@@ -166,7 +169,11 @@ public class BenchTrackingCommand implements Callable<Integer> {
                 }
             }
             DetectionSettings ds = DetectionSettings.defaults().withDetectFps(detectFps).withMotionGating(gating);
-            Run run = run(video, ds);
+            Run run;
+            try (Progress p = progress.start("bench-tracking", Progress.videoFrames(video), "frames")) {
+                run = run(video, ds, p);
+                p.finish();
+            }
             MotChallenge.writeResults(motOut, run.rows());
             Path idsFile = idsFile(motOut);
             try (Writer w = Files.newBufferedWriter(idsFile, StandardCharsets.UTF_8)) {
@@ -215,8 +222,8 @@ public class BenchTrackingCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the pipeline over the file on this thread, every frame decoded, and collects the MOT rows. */
-    Run run(Path video, DetectionSettings ds) throws Exception {
+    /** Runs the pipeline over the file on this thread, every frame decoded, and collects the MOT rows; one progress unit a frame. */
+    Run run(Path video, DetectionSettings ds, Progress progress) throws Exception {
         EdgewatchConfig.Detector d = config.detector();
         ModelManifest manifest = ModelManifest.read(d.manifest(), mapper);
         InterpreterOptions opts = new InterpreterOptions(EdgewatchConfig.Detector.threadsPerInterpreter(d),
@@ -255,7 +262,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     rows.add(MotRow.result(frame, id, b.xMin() * w, b.yMin() * h, b.width() * w, b.height() * h, t.score()));
                 }
             });
-            long lastProgress = System.nanoTime();
+            progress.detail(() -> rows.size() + " rows");
             CapturedFrame next;
             while ((next = reader.next()) != null) {
                 try (CapturedFrame f = next) {
@@ -266,11 +273,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     }
                 }
                 frames++;
-                if (System.nanoTime() - lastProgress > 5_000_000_000L) {
-                    lastProgress = System.nanoTime();
-                    double s = (lastProgress - t0) / 1e9;
-                    System.err.printf(Locale.ROOT, "bench-tracking: %d frames in %.0f s (%.1f fps), %d rows%n", frames, s, frames / s, rows.size());
-                }
+                progress.advance();
             }
             pipeline.flush("stream-end");
         } finally {

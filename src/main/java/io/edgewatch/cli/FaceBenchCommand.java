@@ -47,7 +47,8 @@ import java.util.stream.Stream;
  * faces per second a camera at {@code --fps} can afford beside the detector.
  */
 @CommandLine.Command(name = "bench-faces", mixinStandardHelpOptions = true,
-        description = "Benchmark face detect/align/embed per face and the face budget's effect on the frame pipeline.")
+        description = {"Benchmark face detect/align/embed per face and the face budget's effect on the frame pipeline.",
+                "Progress goes to standard error (see --progress)."})
 public class FaceBenchCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--source", required = true, description = "Video file with people facing the camera.")
@@ -61,6 +62,12 @@ public class FaceBenchCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--loops", defaultValue = "3", description = "Passes over the video per configuration (default ${DEFAULT-VALUE}).")
     int loops;
+
+    @CommandLine.Mixin
+    Progress.Option progress = new Progress.Option();
+
+    /** Progress of the whole command: one unit a frame of every pass. */
+    private Progress bar = Progress.off();
 
     private final EdgewatchConfig config;
     private final FacesConfig faces;
@@ -108,10 +115,11 @@ public class FaceBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Run runLoops(FaceService svc, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter) throws Exception {
+    private Run runLoops(String name, FaceService svc, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter) throws Exception {
         DescriptiveStatistics all = new DescriptiveStatistics();
         List<FaceStage> stages = new java.util.ArrayList<>();
         for (int i = 0; i < Math.max(1, loops); i++) {
+            bar.phase(name + " pass " + (i + 1) + "/" + Math.max(1, loops));
             Run r = run(svc, manifest, opts, filter);
             for (double v : r.frameMs().getValues()) {
                 all.addValue(v);
@@ -145,6 +153,7 @@ public class FaceBenchCommand implements Callable<Integer> {
                     p.process(f);
                     st.addValue((System.nanoTime() - t0) / 1e6);
                 }
+                bar.advance();
             }
             p.flush("stream-end");
         }
@@ -174,8 +183,10 @@ public class FaceBenchCommand implements Callable<Integer> {
                     0, base.threshold(), base.grayscalePolicy(), base.grayscaleThreshold(), base.minFacePx(), base.minBlurVariance(),
                     base.maxYaw(), base.facesPerSecond(), base.maxTracksPerFrame(), 1_000_000, 1_000_000, false, base.upperFraction(), base.margin());
             double b = budget != null ? budget : base.facesPerSecond();
+            bar = progress.start("bench-faces", Progress.videoFrames(source) * (1 + 3L * Math.max(1, loops)), "frames");
+            bar.phase("warm-up");
             run(null, manifest, opts, filter); // warm-up
-            Run none = runLoops(null, manifest, opts, filter);
+            Run none = runLoops("faces off", null, manifest, opts, filter);
             Run budgeted;
             Run unlimited;
             try (FaceService svc = FaceService.open(base.withMode(base.mode(), b, false), mapper, "bench", System.currentTimeMillis())) {
@@ -191,11 +202,12 @@ public class FaceBenchCommand implements Callable<Integer> {
                 }
                 String model = io.edgewatch.inference.ModelManifest.read(base.embedderManifest(), mapper).id();
                 svc.gallery().add("bench-random", io.edgewatch.face.FaceEmbedder.normalize(dummy), model, 1, System.currentTimeMillis(), 0);
-                budgeted = runLoops(svc, manifest, opts, filter);
+                budgeted = runLoops("faces budgeted", svc, manifest, opts, filter);
             }
             try (FaceService svc = FaceService.open(base.withMode(base.mode(), 1000, false), mapper, "bench", System.currentTimeMillis())) {
-                unlimited = runLoops(svc, manifest, opts, filter);
+                unlimited = runLoops("faces unbudgeted", svc, manifest, opts, filter);
             }
+            bar.finish();
             DescriptiveStatistics det = unlimited.of(FaceStage::detectMs);
             DescriptiveStatistics al = unlimited.of(FaceStage::alignMs);
             DescriptiveStatistics em = unlimited.of(FaceStage::embedMs);
@@ -218,8 +230,10 @@ public class FaceBenchCommand implements Callable<Integer> {
             unlimited.stages().forEach(FaceStage::close);
             return 0;
         } catch (ModelException | FaceException | IllegalArgumentException ex) {
+            bar.close();
             return FaceCommands.fail(ex);
         } finally {
+            bar.close();
             try (Stream<Path> w = Files.walk(tmp)) {
                 w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -70,7 +70,8 @@ final class FaceCommands {
     }
 
     @CommandLine.Command(name = "enroll", mixinStandardHelpOptions = true,
-            description = "Enrol IDENTITY from photos with exactly one face each: detect, align, quality-check, embed, store encrypted.")
+            description = {"Enrol IDENTITY from photos with exactly one face each: detect, align, quality-check, embed, store encrypted.",
+                    "With several photos, progress goes to standard error (see --progress)."})
     static class Enroll implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Mixin
         GalleryOptions g = new GalleryOptions();
@@ -84,6 +85,9 @@ final class FaceCommands {
         @CommandLine.Option(names = "--allow-mismatch", description = "Store a face even when it does not match the identity's"
                 + " enrolled faces or matches another identity (refused by default).")
         boolean allowMismatch;
+
+        @CommandLine.Mixin
+        Progress.Option progress = new Progress.Option();
 
         private final FacesConfig config;
         private final ObjectMapper mapper;
@@ -100,14 +104,20 @@ final class FaceCommands {
                  FaceAnalyzer analyzer = FaceAnalyzer.load(s, mapper)) {
                 FaceEnrolment e = new FaceEnrolment(svc, analyzer);
                 int refused = 0;
-                for (Path img : images) {
-                    try (var m = FaceEnrolment.read(img)) {
-                        var q = e.enroll(id, m, img.toString(), "cli", System.currentTimeMillis(), allowMismatch);
-                        System.out.printf("enrolled %s from %s (face %.0f px, quality %.2f)%n", id, img, q.facePx(), q.weight());
-                    } catch (FaceException ex) {
-                        System.err.println("edgewatch: " + ex.getMessage());
-                        refused++;
+                try (Progress p = images.size() > 1 ? progress.start("enroll", images.size(), "photos") : Progress.off()) {
+                    for (Path img : images) {
+                        try (var m = FaceEnrolment.read(img)) {
+                            var q = e.enroll(id, m, img.toString(), "cli", System.currentTimeMillis(), allowMismatch);
+                            p.clear(); // one line per photo on standard output, not glued to the progress line
+                            System.out.printf("enrolled %s from %s (face %.0f px, quality %.2f)%n", id, img, q.facePx(), q.weight());
+                        } catch (FaceException ex) {
+                            p.clear();
+                            System.err.println("edgewatch: " + ex.getMessage());
+                            refused++;
+                        }
+                        p.advance();
                     }
+                    p.finish();
                 }
                 return refused == 0 ? 0 : 1;
             } catch (FaceException | ModelException | IllegalArgumentException ex) {

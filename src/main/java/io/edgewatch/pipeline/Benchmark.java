@@ -84,6 +84,29 @@ public final class Benchmark {
     }
 
     /**
+     * Told how a benchmark advances (for a progress display): {@link #pass} before each pass over the file, {@link #frame}
+     * after each frame decoded by a pass ({@link #runThroughput}: each frame the pipeline thread processed, on that thread).
+     */
+    public interface Listener {
+        /** Does nothing. */
+        Listener NONE = new Listener() {
+            @Override
+            public void pass(String name) {
+            }
+
+            @Override
+            public void frame() {
+            }
+        };
+
+        /** A pass starts: "warm-up pass 1/2", "timed pass", "run pass". */
+        void pass(String name);
+
+        /** One more frame done. */
+        void frame();
+    }
+
+    /**
      * @param source    video file
      * @param maxFrames    frames to process per pass (0 = whole file)
      * @param warmupPasses untimed passes over the file before the timed one (0..10; 1 by default in the CLI)
@@ -102,6 +125,14 @@ public final class Benchmark {
     public static Result run(Path source, long maxFrames, int warmupPasses, ModelManifest manifest, InterpreterOptions opts,
                              DetectionFilter filter, TrackerSettings ts, EventPolicy policy, DetectionSettings detection,
                              ObjectMapper mapper) throws FrameGrabber.Exception {
+        return run(source, maxFrames, warmupPasses, manifest, opts, filter, ts, policy, detection, mapper, Listener.NONE);
+    }
+
+    /** As {@link #run(Path, long, int, ModelManifest, InterpreterOptions, DetectionFilter, TrackerSettings, EventPolicy,
+     * DetectionSettings, ObjectMapper)}, telling {@code listener} of each pass and frame. */
+    public static Result run(Path source, long maxFrames, int warmupPasses, ModelManifest manifest, InterpreterOptions opts,
+                             DetectionFilter filter, TrackerSettings ts, EventPolicy policy, DetectionSettings detection,
+                             ObjectMapper mapper, Listener listener) throws FrameGrabber.Exception {
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
@@ -114,18 +145,20 @@ public final class Benchmark {
         }
         double cold = Double.NaN;
         for (int i = 0; i < warmupPasses; i++) {
-            Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper);
+            listener.pass("warm-up pass " + (i + 1) + "/" + warmupPasses);
+            Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper, listener);
             if (i == 0) {
                 cold = r.ratio();
             }
         }
-        Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper);
+        listener.pass("timed pass");
+        Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper, listener);
         return new Result(r.stages(), r.rawInvoke(), r.frames(), r.pipelineFps(), r.rssMb(), r.events(), r.maxPayloadBytes(), r.ratio(), cold);
     }
 
     private static Result pass(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
-                               TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper)
-            throws FrameGrabber.Exception {
+                               TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper,
+                               Listener listener) throws FrameGrabber.Exception {
         Map<String, DescriptiveStatistics> st = new LinkedHashMap<>();
         for (String k : new String[]{"decode", "motion", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
             st.put(k, new DescriptiveStatistics());
@@ -155,6 +188,7 @@ public final class Benchmark {
                 if (f == null) {
                     break;
                 }
+                listener.frame();
                 try (f) {
                     if (!pipeline.due(f)) {
                         frames++;
@@ -222,6 +256,15 @@ public final class Benchmark {
     public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
                                            TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper)
             throws InterruptedException {
+        return runThroughput(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper, Listener.NONE);
+    }
+
+    /** As {@link #runThroughput(Path, long, ModelManifest, InterpreterOptions, DetectionFilter, TrackerSettings, EventPolicy,
+     * DetectionSettings, ObjectMapper)}, telling {@code listener} of the pass and of each frame processed. */
+    public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
+                                           TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper,
+                                           Listener listener) throws InterruptedException {
+        listener.pass("run pass");
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
@@ -243,6 +286,7 @@ public final class Benchmark {
                     startNs[0] = now;
                 }
                 lastNs[0] = now;
+                listener.frame();
             });
             capture.start();
             Thread t = new Thread(pipeline, "pipeline-bench-run");

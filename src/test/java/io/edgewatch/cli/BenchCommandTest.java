@@ -31,9 +31,17 @@ class BenchCommandTest {
 
     @Test
     void printsStagesColdRatioAndRatioLast(QuarkusMainLauncher launcher) {
-        LaunchResult r = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "90", "--threads", "1");
+        // --progress forces the progress lines (standard error is not a terminal here): they go to standard error only
+        LaunchResult r = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "90", "--threads", "1", "--progress");
         assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
         List<String> out = r.getOutputStream();
+        assertThat(out).noneSatisfy(l -> assertThat(l).startsWith("bench:"));
+        List<String> progress = r.getErrorStream().stream().filter(l -> l.startsWith("bench: ")).toList();
+        // 90 frames in each of the warm-up, timed and run passes
+        assertThat(progress.get(0)).isEqualTo("bench: 0/270 frames  0%  elapsed 0:00");
+        assertThat(progress.subList(1, progress.size() - 1)).allSatisfy(l -> assertThat(l)
+                .matches("bench: (warm-up pass 1/1|timed pass|run pass)  \\d+/270 frames  \\d+%  elapsed \\d+:\\d\\d( {2}left \\d+:\\d\\d)?"));
+        assertThat(progress.get(progress.size() - 1)).matches("bench: done  270/270 frames  in \\d+:\\d\\d");
         for (String stage : List.of("decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline", "raw_invoke")) {
             assertThat(out).as(stage).anySatisfy(l -> assertThat(l).matches(stage + " +\\d+\\.\\d{3} +\\d+\\.\\d{3}"));
         }
