@@ -20,6 +20,11 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code edgewatch status} against the real agent (vtest.avi with a zone and a counting line, a real Mosquitto,
  * the test profile's access token): the table and the JSON carry the values {@code /q/health/ready} reports; an agent
  * that cannot be reached, or that refuses the token, gives exit 1 and a message naming the URL; the token is never
- * printed.
+ * printed. The status page at {@code /} of the management interface shows the same values to a browser that logged in
+ * with the token (plain HTTP client: login form, session cookie, refused without the token).
  */
 @QuarkusTest
 @TestProfile(StatusCommandTest.CameraWithZones.class)
@@ -164,7 +170,72 @@ class StatusCommandTest {
         assertThat(mapper.readTree(unreachableJson.out()).path("status").asText()).isEqualTo("UNREACHABLE");
         assertThat(status("--url", "ftp://127.0.0.1:1").exit()).isEqualTo(2);
         assertThat(status("--no-such-option").exit()).isEqualTo(2);
+
+        statusPage(url, cam, models, lineIn, lineOut);
         agent.stop();
+    }
+
+    /** The status page at / over plain HTTP: refused without the token, login form, session cookie, the same values. */
+    private void statusPage(String url, JsonNode cam, JsonNode models, long lineIn, long lineOut) throws Exception {
+        HttpClient http = HttpClient.newHttpClient(); // no cookie handler: each cookie is sent by hand
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(url + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("<form method=\"post\" action=\"/login\">").contains("name=\"token\"")
+                .doesNotContain("front").doesNotContain("ssd-mobilenet");
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=wrong-token-0123456789")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("Wrong access token.");
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(Management.token(), StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(login.headers().firstValue("Location")).hasValue("/");
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("edgewatch_session=").contains("HTTPOnly").contains("SameSite=Strict").contains("Path=/")
+                .doesNotContain(Management.token());
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=UTF-8");
+        String html = page.body();
+        assertThat(html).contains("<meta http-equiv=\"refresh\" content=\"5\">").contains("name=\"viewport\"")
+                .contains("No video and no images, by design")
+                .contains("<span class=\"UP\" id=\"status\">UP</span>")
+                .contains("<dd id=\"device\">status-test</dd>")
+                .contains("<strong>front</strong> <span class=\"UP\">UP</span> ended")
+                .containsPattern("<dd class=\"fps\">[0-9.]+ / [0-9.]+ / 10\\.00</dd>")
+                .contains("<dd class=\"quality\">" + cam.path("quality").asText() + "</dd>")
+                .contains("<dd class=\"reconnects\">" + cam.path("reconnects").asLong() + " (0)</dd>")
+                .contains("<dd class=\"tracks\">" + cam.path("activeTracks").asLong() + "</dd>")
+                .contains("<dt>zone left</dt><dd class=\"zone\">" + cam.path("zone.left.objects").asLong() + " now</dd>")
+                .contains("<dt>line mid</dt><dd class=\"line\">in " + lineIn + ", out " + lineOut + "</dd>")
+                .contains("<dt>runs on</dt><dd>" + models.path("ssd-mobilenet-v2-coco.runsOn").asText() + "</dd>")
+                .contains("<dd class=\"invoke\">" + models.path("ssd-mobilenet-v2-coco.steadyInvokeMs").asText() + "</dd>")
+                .contains("<p id=\"faces\">Face recognition is off.</p>")
+                .doesNotContain(Management.token()).doesNotContain("<img").doesNotContain("<video");
+        // the bearer header opens the page too; a wrong one or a forged cookie does not
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Authorization", "Bearer " + Management.token()).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("<dd id=\"device\">status-test</dd>");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Authorization", "Bearer wrong-token-0123456789").build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Cookie", "edgewatch_session=" + "ab".repeat(32)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+        // the cookie is for the page only: health details still need the header
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("{\"status\":\"UP\"}");
+        // log out: the session ends
+        HttpResponse<Void> logout = http.send(HttpRequest.newBuilder(URI.create(url + "/logout")).header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(logout.statusCode()).isEqualTo(303);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
     }
 
     private static JsonNode check(JsonNode health, String name) {
