@@ -119,7 +119,8 @@ public class StatusCommand implements Callable<Integer> {
             out.flush();
             return s.up() ? 0 : 1;
         } catch (IOException | IllegalArgumentException e) {
-            return fail(out, err, base, "UNREACHABLE", "cannot be reached: " + io.edgewatch.util.Redaction.text(String.valueOf(e.getMessage() == null ? e : e.getMessage())));
+            return fail(out, err, base, "UNREACHABLE", "cannot be reached: " + io.edgewatch.util.Redaction.text(String.valueOf(e.getMessage() == null ? e : e.getMessage()))
+                    + " (is the agent running, with quarkus.management.port / --url as given?)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(out, err, base, "UNREACHABLE", "interrupted");

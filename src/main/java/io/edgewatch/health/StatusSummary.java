@@ -25,6 +25,7 @@ import java.util.Map;
  * @param broker   the {@code broker} check, or null when absent
  * @param faces    the {@code faces} check, or null when absent
  */
+@io.quarkus.runtime.annotations.RegisterForReflection // serialised by Jackson in status --json, also in a native image
 public record StatusSummary(String status, String device, String version, long uptimeS, List<Camera> cameras,
                             List<Model> models, Broker broker, Faces faces) {
 
@@ -50,12 +51,14 @@ public record StatusSummary(String status, String device, String version, long u
      * @param zoneObjects        zone name to confirmed tracks in it now (empty without zones)
      * @param lineCrossings      line name to crossings since start (empty without lines)
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Camera(String id, String status, String state, double fpsReceived, double fpsProcessed, double fpsExpected,
                          String quality, long reconnects, long reconnectsLastHour, long stalls, long stallsLastHour,
                          String lastError, long activeTracks, Map<String, Long> zoneObjects, Map<String, LineCrossings> lineCrossings) {
     }
 
     /** Crossings of one counting line since start, each direction. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record LineCrossings(long in, long out) {
     }
 
@@ -69,6 +72,7 @@ public record StatusSummary(String status, String device, String version, long u
      * @param golden          golden-result check: pass, fail, skipped ...
      * @param steadyInvokeMs  invoke time after warm-up, ms
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Model(String id, String runsOn, boolean delegateApplied, String nodesDelegated, String golden, double steadyInvokeMs) {
     }
 
@@ -81,6 +85,7 @@ public record StatusSummary(String status, String device, String version, long u
      * @param spoolDepth         events waiting in the spool, -1 without a spool (standard output)
      * @param oldestPendingAgeMs age of the oldest waiting event, ms, -1 without a spool
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Broker(String status, String sink, boolean connected, long spoolDepth, long oldestPendingAgeMs) {
     }
 
@@ -93,6 +98,7 @@ public record StatusSummary(String status, String device, String version, long u
      * @param galleryIdentities people enrolled, -1 when unknown or off
      * @param galleryTemplates  templates in the gallery, -1 when unknown or off
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Faces(boolean enabled, String purpose, String legalBasis, long galleryIdentities, long galleryTemplates) {
     }
 
