@@ -17,7 +17,8 @@ import org.eclipse.microprofile.health.Readiness;
  * processed, received and processed fps against the expected rate, dropped frames, reconnects and stalls (total
  * and in the last hour), connection quality ({@link io.edgewatch.capture.ConnectionQuality}: excellent, fair,
  * poor, unusable), detection, skipped and motion fps, regions per analysed frame, last invoke ms, active and
- * stationary tracks, last error. One more check, {@code detector-<model>}, gives the shared detector's interpreters,
+ * stationary tracks, last error, and for a camera with zones and counting lines {@code zone.<name>.objects} (confirmed
+ * tracks in the zone now) and {@code line.<name>.in} / {@code .out} (crossings since start). One more check, {@code detector-<model>}, gives the shared detector's interpreters,
  * queue depth, utilisation and last invoke ms.
  */
 @ApplicationScoped
@@ -73,6 +74,16 @@ public class CameraHealthChecks {
                 .withData("activeTracks", (long) p.activeTracks())
                 .withData("stationaryTracks", (long) p.stationaryTracks())
                 .withData("pipelineRestarts", p.restarts());
+        io.edgewatch.zones.ZoneMonitor zones = p.zones();
+        if (zones != null) {
+            for (io.edgewatch.zones.Zone z : zones.settings().zones()) {
+                b.withData("zone." + z.name() + ".objects", (long) zones.objectsIn(z.name()));
+            }
+            for (io.edgewatch.zones.CrossingLine l : zones.settings().lines()) {
+                b.withData("line." + l.name() + ".in", zones.crossings(l.name(), io.edgewatch.zones.CrossingLine.IN));
+                b.withData("line." + l.name() + ".out", zones.crossings(l.name(), io.edgewatch.zones.CrossingLine.OUT));
+            }
+        }
         if (p.lastFailure() != null) {
             b.withData("lastPipelineFailure", io.edgewatch.util.Redaction.text(p.lastFailure()));
         }

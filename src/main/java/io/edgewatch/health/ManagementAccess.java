@@ -27,7 +27,9 @@ import java.util.function.Function;
  * {@code Authorization} header, {@code /q/health}, {@code /q/health/live}, {@code /ready} and {@code /started}
  * answer only the overall status ({@code {"status":"UP"}} 200 or {@code {"status":"DOWN"}} 503: enough for a
  * container HEALTHCHECK or a load balancer, and naming no camera, zone or error); every other management path
- * ({@code /q/metrics}, health groups) and any wrong token get 401 with {@code WWW-Authenticate: Bearer}.
+ * ({@code /q/metrics}, health groups) and any wrong token get 401 with {@code WWW-Authenticate: Bearer}. The
+ * status page ({@link StatusPage}: {@code /}, {@code /login}, {@code /logout}) applies the same token itself, from the
+ * header or from a session cookie its login form sets.
  */
 @ApplicationScoped
 public class ManagementAccess {
@@ -96,6 +98,10 @@ public class ManagementAccess {
 
     private void filter(RoutingContext ctx) {
         String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (auth == null && StatusPage.PATHS.contains(ctx.normalizedPath())) {
+            ctx.next(); // the status page and its login form decide themselves (bearer header or session cookie)
+            return;
+        }
         if (auth != null) {
             if (authorized(auth)) {
                 ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -132,7 +138,16 @@ public class ManagementAccess {
         };
     }
 
-    private boolean authorized(String header) {
+    /**
+     * Whether {@code token} is the configured access token (constant time); false when none is configured.
+     */
+    boolean tokenMatches(String token) {
+        byte[] expected = tokenHash;
+        return expected != null && token != null && MessageDigest.isEqual(expected, sha256(token.strip()));
+    }
+
+    /** Whether an {@code Authorization} header value is {@code Bearer <the access token>}. */
+    boolean authorized(String header) {
         byte[] expected = tokenHash;
         if (expected == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;

@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code /transparency} over real HTTP. */
+/** {@code /transparency} over real HTTP, and the readiness check {@code faces} that the status summary reads. */
 @QuarkusTest
 @TestProfile(FacesEnabledProfile.class)
 class TransparencyTest {
@@ -40,6 +40,15 @@ class TransparencyTest {
             assertThat(f.path("unknownTemplatesStored").asBoolean(true)).isFalse();
             assertThat(f.has("galleryTemplates")).isTrue();
             assertThat(f.path("threshold").asDouble()).isEqualTo(0.55);
+
+            // the readiness check faces (behind the token) says the same, and the status summary shows it
+            JsonNode ready = FaceTestSupport.MAPPER.readTree(io.edgewatch.testsupport.Management.authorized().get("/q/health/ready").asString());
+            JsonNode liveDoc = FaceTestSupport.MAPPER.readTree(io.edgewatch.testsupport.Management.authorized().get("/q/health/live").asString());
+            io.edgewatch.health.StatusSummary.Faces faces = io.edgewatch.health.StatusSummary.from(ready, liveDoc).faces();
+            long identities = f.path("galleryIdentities").isNull() ? -1 : f.path("galleryIdentities").asLong();
+            long templates = f.path("galleryTemplates").isNull() ? -1 : f.path("galleryTemplates").asLong();
+            assertThat(faces).isEqualTo(new io.edgewatch.health.StatusSummary.Faces(true, "test: staff entrance log",
+                    "test: GDPR Art. 9(2)(a) explicit consent", identities, templates));
         }
     }
 }
