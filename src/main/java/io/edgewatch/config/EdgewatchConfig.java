@@ -370,7 +370,10 @@ public interface EdgewatchConfig {
 
     /** MQTT broker; with no URL events go to standard output as JSON lines. */
     interface Mqtt {
-        /** Broker URL, e.g. tcp://localhost:1883 or ssl://broker:8883. */
+        /**
+         * Broker URL, e.g. tcp://localhost:1883 or ssl://broker:8883, or a comma-separated list of the nodes of a broker
+         * cluster (tried in order, the next one when the node in use dies; all encrypted or all plain).
+         */
         Optional<String> url();
 
         /** Client id; defaults to edgewatch-&lt;device-id&gt;. */

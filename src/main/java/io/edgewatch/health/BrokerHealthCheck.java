@@ -12,7 +12,11 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of event delivery: UP when the broker is connected (or events go to standard output). With MQTT it
  * also reports the spool: depth, age of the oldest pending event, events acknowledged, retried, dropped and
- * reconnects, and whether the spool file can be written (events kept in memory and lost to a full disk meanwhile).
+ * reconnects, and whether the spool file can be written (events kept in memory and lost to a full disk meanwhile);
+ * the broker node in use ({@code node}, credentials redacted; one of the comma-separated {@code edgewatch.mqtt.url}),
+ * broker refusals ({@code eventsRefused} kept and retried, {@code eventsRejected} dropped, {@code lastRefusal}) and
+ * session take-overs: {@code clientIdConflict} true (and DOWN while it keeps the agent off the broker) with
+ * {@code clientIdConflictMessage} when another client uses the same client id.
  */
 @Readiness
 @ApplicationScoped
@@ -41,7 +45,18 @@ public class BrokerHealthCheck implements HealthCheck {
                     .withData("eventsAcknowledged", m.eventsPublished()).withData("eventsRetried", m.eventsRetried())
                     .withData("eventsDropped", m.eventsDropped()).withData("reconnects", m.reconnects())
                     .withData("spoolWritable", m.spool().writable()).withData("spoolHeldInMemory", m.spool().heldInMemory())
-                    .withData("eventsLostDiskFull", m.spool().lostDiskFull());
+                    .withData("eventsLostDiskFull", m.spool().lostDiskFull())
+                    .withData("eventsRefused", m.eventsRefused()).withData("eventsRejected", m.eventsRejected())
+                    .withData("sessionTakeovers", m.sessionTakeovers()).withData("clientIdConflict", m.clientIdConflict());
+            if (m.node() != null) {
+                b.withData("node", m.node());
+            }
+            if (m.lastRefusal() != null) {
+                b.withData("lastRefusal", m.lastRefusal());
+            }
+            if (m.clientIdConflictMessage() != null) {
+                b.withData("clientIdConflictMessage", m.clientIdConflictMessage());
+            }
         }
         return b.status(sink.connected()).build();
     }

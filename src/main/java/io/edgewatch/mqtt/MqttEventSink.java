@@ -40,6 +40,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   after every connect; {@code offline} is the Last Will and is sent on clean shutdown.</li>
  *   <li>Events dropped by the spool's bounds are announced with one {@code gap} notice per lost range
  *   (schema {@code edgewatch.gap/1}) once the broker is back.</li>
+ *   <li>Failover: with several broker URLs ({@link MqttSettings#urls()}, the nodes of a cluster) each connect tries
+ *   them in order starting with the node after the one last connected to (Paho's server URI list); the node in use
+ *   is {@link #node()}, every switch is logged.</li>
+ *   <li>Client-id conflict: {@value #CONFLICT_TAKEOVERS} session take-overs (DISCONNECT reason 0x8E) within
+ *   {@value #CONFLICT_WINDOW_MS} ms mean another client uses the same client id; it is logged and reported
+ *   ({@link #clientIdConflict()}) and reconnects slow down to one try every {@value #CONFLICT_RETRY_MS} ms.</li>
+ *   <li>Broker refusals: a PUBACK with reason code 0x80, 0x83, 0x87, 0x91 or 0x97 keeps the event in the spool and
+ *   pauses sending with the reconnect back-off ({@link #eventsRefused()}); 0x90 and 0x99 (the event itself can
+ *   never be accepted) drop it and announce a gap ({@link #eventsRejected()}). {@link #sendEvent} never waits for
+ *   the broker.</li>
  * </ul>
  * Thread-safe.
  */
@@ -47,6 +57,14 @@ public final class MqttEventSink implements EventSink {
     private static final Logger LOG = Logger.getLogger(MqttEventSink.class);
     /** Schema id of gap notices. */
     public static final String GAP_SCHEMA = "edgewatch.gap/1";
+    /** Session take-overs (reason 0x8E) within {@link #CONFLICT_WINDOW_MS} that make a client-id conflict. */
+    public static final int CONFLICT_TAKEOVERS = 2;
+    /** Window of {@link #CONFLICT_TAKEOVERS}, ms; a conflict also clears after staying connected this long. */
+    public static final long CONFLICT_WINDOW_MS = 300_000;
+    /** Delay between connect tries while a client-id conflict stands, ms. */
+    public static final long CONFLICT_RETRY_MS = 60_000;
+    /** MQTT 5 DISCONNECT reason code "Session taken over" (MQTT 5, 3.14.2.1). */
+    public static final int SESSION_TAKEN_OVER = 0x8E;
 
     private final MqttSettings settings;
     private final SpoolSettings spoolSettings;
@@ -73,7 +91,20 @@ public final class MqttEventSink implements EventSink {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong gapNotices = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong takeovers = new AtomicLong();
+    private final java.util.ArrayDeque<Long> takeoverTimesMs = new java.util.ArrayDeque<>();
+    private final List<String> nodes;
     private volatile long lastConnectedChangeMs = System.currentTimeMillis();
+    private volatile String node;
+    private int nextNode;
+    private volatile boolean conflict;
+    private volatile String conflictMessage;
+    private volatile long conflictRetryAtMs;
+    private volatile boolean closedByBroker;
+    private volatile long pausedUntilMs;
+    private long refusalBackoffMs;
+    private volatile String lastRefusal;
 
     /**
      * @param spool    the opened spool; closed by {@link #close()}
@@ -88,13 +119,23 @@ public final class MqttEventSink implements EventSink {
         this.gapTopic = gapTopic;
         this.deviceId = deviceId;
         settings.clearTextCredentialsWarning().ifPresent(LOG::warn);
+        this.nodes = settings.urls();
+        this.options = new MqttConnectionOptions();
+        for (String u : nodes) {
+            try {
+                options.setServerURIs(new String[]{u}); // Paho's own check of one URI
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + io.edgewatch.util.Redaction.url(u) + "' is not usable: "
+                        + e.getMessage(), e);
+            }
+        }
         try {
-            this.client = new MqttAsyncClient(settings.url(), settings.clientId(), new MemoryPersistence());
+            this.client = new MqttAsyncClient(nodes.getFirst(), settings.clientId(), new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {
             throw new IllegalArgumentException("edgewatch.mqtt.url '" + settings.redactedUrl() + "' is not usable: " + e.getMessage(), e);
         }
-        this.options = new MqttConnectionOptions();
         options.setCleanStart(true);
+        options.setSessionExpiryInterval(MqttSettings.SESSION_EXPIRY_S);
         options.setAutomaticReconnect(false); // our own loop: same back-off for the first connect and reconnects
         options.setKeepAliveInterval(settings.keepAliveS());
         options.setConnectionTimeout(10);
@@ -106,7 +147,18 @@ public final class MqttEventSink implements EventSink {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
-                markDown(r.getReasonString() != null ? r.getReasonString() : String.valueOf(r.getException()));
+                long now = System.currentTimeMillis();
+                if (conflict) {
+                    conflictRetryAtMs = now + CONFLICT_RETRY_MS; // no fight: the other client keeps the session for now
+                }
+                closedByBroker = false;
+                if (r.getReturnCode() == SESSION_TAKEN_OVER) {
+                    sessionTakenOver(CONFLICT_TAKEOVERS, "took over the session (DISCONNECT reason 0x8E)");
+                } else if (rootCause(r.getException()) instanceof java.io.EOFException) {
+                    closedByBroker = true; // counted as a take-over if the broker takes the reconnect at once
+                }
+                markDown(r.getReasonString() != null ? r.getReasonString() + " (reason 0x" + Integer.toHexString(r.getReturnCode()) + ")"
+                        : r.getReturnCode() != 0 ? "reason 0x" + Integer.toHexString(r.getReturnCode()) : String.valueOf(r.getException()));
             }
 
             @Override
@@ -139,9 +191,57 @@ public final class MqttEventSink implements EventSink {
             up = false;
             lastConnectedChangeMs = System.currentTimeMillis();
             LOG.warnf("MQTT %s disconnected: %s; %d events pending in the spool (new events are kept there until the broker is back)",
-                    settings.redactedUrl(), why, spool.depth());
+                    redactedNode(), why, spool.depth());
         }
         wake();
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c != null && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /**
+     * Counts a take-over and declares the conflict at {@code threshold} take-overs within the window. Mosquitto (2.0)
+     * closes the older connection without a DISCONNECT; so a close by the broker (end of stream) followed by a reconnect
+     * that the broker accepts at the first try counts too, with a threshold of {@code CONFLICT_TAKEOVERS + 1}.
+     */
+    private void sessionTakenOver(int threshold, String how) {
+        long now = System.currentTimeMillis();
+        takeovers.incrementAndGet();
+        int recent;
+        synchronized (takeoverTimesMs) {
+            takeoverTimesMs.addLast(now);
+            while (!takeoverTimesMs.isEmpty() && now - takeoverTimesMs.getFirst() > CONFLICT_WINDOW_MS) {
+                takeoverTimesMs.removeFirst();
+            }
+            recent = takeoverTimesMs.size();
+        }
+        if (recent >= threshold || conflict) {
+            String msg = "another client with the same client id " + settings.clientId() + " on " + redactedNode() + ": it " + how + " "
+                    + recent + " times within " + CONFLICT_WINDOW_MS / 1000 + " s; two devices flashed with the same"
+                    + " edgewatch.device-id (or edgewatch.mqtt.client-id)? retrying every " + CONFLICT_RETRY_MS / 1000 + " s instead of"
+                    + " fighting for the session";
+            if (threshold == CONFLICT_TAKEOVERS) {
+                conflictRetryAtMs = now + CONFLICT_RETRY_MS;
+            }
+            if (!conflict) {
+                LOG.error("MQTT client id conflict: " + msg);
+            }
+            conflictMessage = msg;
+            conflict = true;
+        } else {
+            LOG.warnf("MQTT %s: client id %s: the broker %s; reconnecting", redactedNode(), settings.clientId(),
+                    how.replace("took over", "reports another client took over"));
+        }
+    }
+
+    private String redactedNode() {
+        String n = node;
+        return n == null ? settings.redactedUrl() : io.edgewatch.util.Redaction.url(n);
     }
 
     private void wake() {
@@ -157,6 +257,11 @@ public final class MqttEventSink implements EventSink {
             try {
                 if (!up || !client.isConnected()) {
                     up = false;
+                    long conflictWait = conflict ? conflictRetryAtMs - System.currentTimeMillis() : 0;
+                    if (conflictWait > 0) {
+                        sleepUnlessClosed(conflictWait);
+                        continue;
+                    }
                     if (connectOnce()) {
                         backoff = spoolSettings.reconnectMinMs();
                     } else {
@@ -172,6 +277,17 @@ public final class MqttEventSink implements EventSink {
                     spool.expire(now);
                     announceGaps();
                     spool.flush();
+                    if (conflict && now - lastConnectedChangeMs >= CONFLICT_WINDOW_MS) {
+                        conflict = false;
+                        conflictMessage = null;
+                        LOG.infof("MQTT client id %s: no session take-over for %d s, the client-id conflict is cleared",
+                                settings.clientId(), CONFLICT_WINDOW_MS / 1000);
+                    }
+                }
+                long pause = pausedUntilMs - now;
+                if (pause > 0) {
+                    sleepUnlessClosed(Math.min(pause, 200)); // the broker refused events: back off, keep them spooled
+                    continue;
                 }
                 if (resend) {
                     resend = false;
@@ -201,8 +317,13 @@ public final class MqttEventSink implements EventSink {
     }
 
     private boolean connectOnce() {
+        String[] order = new String[nodes.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = nodes.get((nextNode + i) % order.length);
+        }
+        options.setServerURIs(order);
         try {
-            client.connect(options).waitForCompletion(15_000);
+            client.connect(options).waitForCompletion(15L * order.length * 1_000);
         } catch (MqttException e) {
             if (e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_FAILED_AUTHENTICATION
                     || e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_NOT_AUTHORIZED) {
@@ -210,8 +331,19 @@ public final class MqttEventSink implements EventSink {
             } else {
                 LOG.warnf("MQTT %s not reachable (%s); %d events pending in the spool", settings.redactedUrl(), e.getMessage(), spool.depth());
             }
+            closedByBroker = false; // the broker was not back at once: a restart, not a take-over
             return false;
         }
+        if (closedByBroker) {
+            closedByBroker = false;
+            sessionTakenOver(CONFLICT_TAKEOVERS + 1, "closed this agent's connection and accepted its reconnect at once (the way"
+                    + " Mosquitto ends the older of two sessions of one client id)");
+        }
+        String previous = node;
+        String current = client.getCurrentServerURI();
+        int index = nodes.indexOf(current);
+        node = index >= 0 ? nodes.get(index) : current;
+        nextNode = nodes.size() > 1 ? (Math.max(index, 0) + 1) % nodes.size() : 0; // after a loss, the next node first
         generation++;
         window = new Semaphore(spoolSettings.inflightWindow());
         cursor = 0;
@@ -220,7 +352,11 @@ public final class MqttEventSink implements EventSink {
         up = true;
         lastConnectedChangeMs = System.currentTimeMillis();
         long n = connects.incrementAndGet();
-        LOG.infof("MQTT connected to %s%s; %d events pending", settings.redactedUrl(), n > 1 ? " (reconnect)" : "", spool.depth());
+        if (previous != null && !previous.equals(node)) {
+            LOG.warnf("MQTT switched broker node from %s to %s (edgewatch.mqtt.url lists %d); %d events pending are resent",
+                    io.edgewatch.util.Redaction.url(previous), redactedNode(), nodes.size(), spool.depth());
+        }
+        LOG.infof("MQTT connected to %s%s; %d events pending", redactedNode(), n > 1 ? " (reconnect)" : "", spool.depth());
         Map<String, byte[]> state;
         synchronized (retainedState) {
             state = new LinkedHashMap<>(retainedState);
@@ -297,13 +433,11 @@ public final class MqttEventSink implements EventSink {
                 public void onSuccess(IMqttToken token) {
                     int[] rc = token.getReasonCodes();
                     if (rc != null && rc.length > 0 && rc[0] >= 0x80) {
-                        rejected.incrementAndGet();
-                        LOG.errorf("MQTT broker rejected event seq %d on %s with reason code 0x%02x; it is dropped and announced as a gap",
-                                e.seq(), e.topic(), rc[0]);
-                        spool.reject(e.seq());
+                        refusedByBroker(e, rc[0], gen);
                     } else {
                         spool.remove(e.seq());
                         published.incrementAndGet();
+                        acceptedAgain();
                     }
                     w.release();
                     wake();
@@ -312,7 +446,10 @@ public final class MqttEventSink implements EventSink {
                 @Override
                 public void onFailure(IMqttToken token, Throwable ex) {
                     w.release();
-                    if (gen == generation) {
+                    int rc = ex instanceof MqttException me ? me.getReasonCode() : 0;
+                    if (rc >= 0x80 && rc <= 0xFF) {
+                        refusedByBroker(e, rc, gen);
+                    } else if (gen == generation) {
                         resend = true;
                     }
                     wake();
@@ -331,6 +468,71 @@ public final class MqttEventSink implements EventSink {
                 markDown(ex.getMessage());
             }
         }
+    }
+
+    /** What a PUBACK reason code of 0x80 or above does, and its MQTT 5 name (3.4.2.1). */
+    static boolean permanentRefusal(int reasonCode) {
+        return reasonCode == 0x90 || reasonCode == 0x99; // topic name invalid, payload format invalid: never accepted
+    }
+
+    static String reasonName(int reasonCode) {
+        return switch (reasonCode) {
+            case 0x80 -> "unspecified error";
+            case 0x83 -> "implementation specific error";
+            case 0x87 -> "not authorized";
+            case 0x90 -> "topic name invalid";
+            case 0x91 -> "packet identifier in use";
+            case 0x97 -> "quota exceeded";
+            case 0x99 -> "payload format invalid";
+            default -> "reason code";
+        };
+    }
+
+    private void refusedByBroker(EventSpool.Entry e, int rc, int gen) {
+        String what = String.format("0x%02x %s", rc, reasonName(rc));
+        if (permanentRefusal(rc)) {
+            rejected.incrementAndGet();
+            LOG.errorf("MQTT broker rejected event seq %d on %s with %s; it can never be accepted, so it is dropped and announced as a gap",
+                    e.seq(), e.topic(), what);
+            spool.reject(e.seq());
+            return;
+        }
+        refused.incrementAndGet();
+        lastRefusal = what + " for seq " + e.seq() + " on " + e.topic();
+        long now = System.currentTimeMillis();
+        long delay = 0;
+        boolean first = false;
+        synchronized (this) {
+            if (now >= pausedUntilMs) { // not already pausing for an earlier refusal of the same window
+                first = refusalBackoffMs == 0;
+                refusalBackoffMs = first ? spoolSettings.reconnectMinMs() : Math.min(spoolSettings.reconnectMaxMs(), refusalBackoffMs * 2);
+                delay = (long) (refusalBackoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+                pausedUntilMs = now + delay;
+            }
+        }
+        if (gen == generation) {
+            resend = true;
+        }
+        if (first) {
+            LOG.warnf("MQTT %s refused event seq %d on %s with %s; it stays in the spool and is retried after %d ms (back-off up to %d ms);"
+                    + " %d events pending", redactedNode(), e.seq(), e.topic(), what, delay, spoolSettings.reconnectMaxMs(), spool.depth());
+        } else if (delay > 0) {
+            LOG.debugf("MQTT %s refused event seq %d with %s again; retry in %d ms", redactedNode(), e.seq(), what, delay);
+        }
+    }
+
+    private void acceptedAgain() {
+        if (refusalBackoffMs == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (refusalBackoffMs == 0) {
+                return;
+            }
+            refusalBackoffMs = 0;
+        }
+        LOG.infof("MQTT %s accepts events again (%d refusals so far, last %s); %d events pending", redactedNode(), refused.get(),
+                lastRefusal, spool.depth());
     }
 
     private void announceGaps() {
@@ -507,6 +709,40 @@ public final class MqttEventSink implements EventSink {
         return rejected.get();
     }
 
+    /**
+     * Refusals since start: PUBACKs with a reason code that keeps the event in the spool (0x80, 0x83, 0x87, 0x91, 0x97;
+     * one event refused three times counts three).
+     */
+    public long eventsRefused() {
+        return refused.get();
+    }
+
+    /** The last refusal, e.g. {@code 0x87 not authorized for seq 12 on edgewatch/dev/cam1/events}; null when none. */
+    public String lastRefusal() {
+        return lastRefusal;
+    }
+
+    /** The broker URL (credentials redacted) connected to now or last; null before the first connect. */
+    public String node() {
+        String n = node;
+        return n == null ? null : io.edgewatch.util.Redaction.url(n);
+    }
+
+    /** Session take-overs (DISCONNECT reason 0x8E) since start. */
+    public long sessionTakeovers() {
+        return takeovers.get();
+    }
+
+    /** True while another client with the same client id keeps taking the session over (see the class comment). */
+    public boolean clientIdConflict() {
+        return conflict;
+    }
+
+    /** What the conflict is and what to check, naming the client id; null without a conflict. */
+    public String clientIdConflictMessage() {
+        return conflictMessage;
+    }
+
     /** Gap notices acknowledged by the broker since start. */
     public long gapNotices() {
         return gapNotices.get();
@@ -542,8 +778,8 @@ public final class MqttEventSink implements EventSink {
      * (events), {@code edgewatch.spool.oldest.age} (seconds), {@code edgewatch.spool.bytes}, {@code edgewatch.spool.writable}
      * (0 while the file cannot be written), {@code edgewatch.spool.held.memory} (events kept in memory meanwhile); counters
      * {@code edgewatch.spool.lost.disk.full},
-     * {@code edgewatch.mqtt.events.published}, {@code .retried}, {@code .dropped}, {@code .rejected},
-     * {@code edgewatch.mqtt.reconnects}.
+     * {@code edgewatch.mqtt.events.published}, {@code .retried}, {@code .dropped}, {@code .rejected}, {@code .refused},
+     * {@code edgewatch.mqtt.reconnects}, {@code edgewatch.mqtt.session.takeovers}; gauge {@code edgewatch.mqtt.client.id.conflict} (0/1).
      */
     public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
         registry.gauge("edgewatch.mqtt.connected", this, s -> s.connected() ? 1 : 0);
@@ -558,6 +794,9 @@ public final class MqttEventSink implements EventSink {
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.dropped", this, MqttEventSink::eventsDropped).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.rejected", this, MqttEventSink::eventsRejected).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.reconnects", this, MqttEventSink::reconnects).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.refused", this, MqttEventSink::eventsRefused).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.session.takeovers", this, MqttEventSink::sessionTakeovers).register(registry);
+        registry.gauge("edgewatch.mqtt.client.id.conflict", this, s -> s.clientIdConflict() ? 1 : 0);
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import java.util.UUID;
 
 /**
- * One-shot broker check for the {@code doctor} command: connects with the configured URL, user name, password
+ * One-shot broker check for the {@code doctor} command: connects with the configured URL (the first node of a list
+ * that answers), user name, password
  * (or password file) and TLS files, exactly as {@link MqttEventSink} does, then disconnects. Uses a separate
  * client id ({@code <clientId>-doctor-<random>}) so a running agent is not disconnected, and sets no Last Will.
  */
@@ -44,7 +45,8 @@ public final class MqttProbe {
         }
         MqttClient client;
         try {
-            client = new MqttClient(settings.url(), settings.clientId() + "-doctor-" + UUID.randomUUID().toString().substring(0, 8),
+            o.setServerURIs(settings.urls().toArray(String[]::new)); // every node of a list, in order, as the sink does
+            client = new MqttClient(settings.urls().getFirst(), settings.clientId() + "-doctor-" + UUID.randomUUID().toString().substring(0, 8),
                     new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {
             return new Outcome(false, "edgewatch.mqtt.url '" + url + "' is not usable: " + e.getMessage());
@@ -52,7 +54,7 @@ public final class MqttProbe {
         try {
             client.connect(o);
             client.disconnect(2_000);
-            return new Outcome(true, "connected to " + url + settings.username().map(u -> " as " + u).orElse(" anonymously")
+            return new Outcome(true, "connected to " + io.edgewatch.util.Redaction.url(client.getCurrentServerURI()) + settings.username().map(u -> " as " + u).orElse(" anonymously")
                     + (o.getPassword() != null ? " with password" : ""));
         } catch (MqttException e) {
             int rc = e.getReasonCode();

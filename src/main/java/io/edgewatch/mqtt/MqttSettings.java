@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * Broker connection settings.
  *
- * @param url               {@code tcp://host:1883} or {@code ssl://host:8883}
- * @param clientId          MQTT client id (unique per broker)
+ * @param url               {@code tcp://host:1883} or {@code ssl://host:8883}, or a comma-separated list of such URLs (the
+ *                          nodes of a broker cluster, tried in order; see {@link #urls()})
+ * @param clientId          MQTT client id (unique per broker: stable per device, so a broker cluster sees one session)
  * @param username          optional user name
  * @param password          optional password (prefer {@code passwordFile})
  * @param passwordFile      optional file holding the password, e.g. a systemd credential; trailing newline ignored
@@ -22,11 +23,25 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
                            Optional<Path> passwordFile, Optional<Path> caFile, Optional<Path> certFile,
                            Optional<Path> keyFile, int qos, int keepAliveS, String availabilityTopic) {
     public MqttSettings {
-        if (url == null || !url.matches("(?i)(tcp|ssl|ws|wss)://.+")) {
-            throw new IllegalArgumentException("MQTT broker URL '" + url + "' must start with tcp://, ssl://, ws:// or wss://"
-                    + " (e.g. tcp://localhost:1883)");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("edgewatch.mqtt.url is empty; expected e.g. tcp://localhost:1883");
         }
-        io.edgewatch.util.Redaction.rememberUrl(url);
+        java.util.List<String> entries = split(url);
+        Boolean tls = null;
+        for (String u : entries) {
+            String shown = io.edgewatch.util.Redaction.url(u);
+            if (!u.matches("(?i)(tcp|ssl|ws|wss)://[^\\s/]+.*")) {
+                throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' must start with tcp://, ssl://, ws:// or wss://"
+                        + " followed by a host (e.g. tcp://localhost:1883" + (entries.size() > 1 ? "; a list is comma-separated" : "") + ")");
+            }
+            boolean entryTls = encrypted(u);
+            if (tls != null && tls != entryTls) {
+                throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' mixes encrypted (ssl://, wss://) and plain"
+                        + " (tcp://, ws://) brokers in one list: a failover must not downgrade to clear text; use one kind for every node");
+            }
+            tls = entryTls;
+            io.edgewatch.util.Redaction.rememberUrl(u);
+        }
         password.ifPresent(io.edgewatch.util.Redaction::rememberSecret);
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("edgewatch.mqtt.qos must be 0, 1 or 2, was " + qos);
@@ -38,6 +53,48 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
      * to nothing large, so 1 MiB bounds what a hostile or broken broker can make it buffer.
      */
     public static final long MAX_PACKET_BYTES = 1L << 20;
+
+    /**
+     * MQTT 5 Session Expiry Interval the agent asks for, seconds: 0, the session ends with the network connection and
+     * every connect starts clean. What was not acknowledged lives in the {@link EventSpool}, not in a broker session,
+     * so nothing is lost with the session; and no session of the device lingers on a dead cluster node for a
+     * consumer or the cluster to see beside the new one (MQTT 5, 3.1.2.11.2).
+     */
+    public static final long SESSION_EXPIRY_S = 0;
+
+    /**
+     * The broker URLs of {@link #url()} in the configured order: one entry, or the comma-separated nodes of a cluster
+     * (blanks around commas ignored). Never empty.
+     */
+    public java.util.List<String> urls() {
+        return split(url);
+    }
+
+    private static java.util.List<String> split(String url) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : url.split(",", -1)) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                throw new IllegalArgumentException("edgewatch.mqtt.url '" + redactAll(url) + "' has an empty entry; list broker URLs"
+                        + " separated by single commas, e.g. tcp://node1:1883,tcp://node2:1883");
+            }
+            out.add(p);
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    private static String redactAll(String url) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String part : url.split(",", -1)) {
+            parts.add(io.edgewatch.util.Redaction.url(part.strip()));
+        }
+        return String.join(",", parts);
+    }
+
+    private static boolean encrypted(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("ssl://") || lower.startsWith("wss://");
+    }
 
     /**
      * Sets user name, password (from {@code passwordFile} when given) and, for {@code ssl://} or any TLS file, the
@@ -60,7 +117,7 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         if (pw != null) {
             options.setPassword(pw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        if (url.startsWith("ssl://") || caFile.isPresent() || certFile.isPresent()) {
+        if (encrypted(urls().getFirst()) || caFile.isPresent() || certFile.isPresent()) {
             options.setSocketFactory(TlsSupport.socketFactory(caFile, certFile, keyFile));
         }
     }
@@ -70,15 +127,14 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
      * user info in the URL) with a {@code tcp://} or {@code ws://} broker. Names the keys; empty otherwise.
      */
     public Optional<String> clearTextCredentialsWarning() {
-        String lower = url.toLowerCase(java.util.Locale.ROOT);
-        if (!lower.startsWith("tcp://") && !lower.startsWith("ws://")) {
+        if (encrypted(urls().getFirst())) { // every entry is of the same kind (checked when constructed)
             return Optional.empty();
         }
         java.util.List<String> keys = new java.util.ArrayList<>();
         username.ifPresent(u -> keys.add("edgewatch.mqtt.username"));
         password.ifPresent(p -> keys.add("edgewatch.mqtt.password"));
         passwordFile.ifPresent(p -> keys.add("edgewatch.mqtt.password-file"));
-        if (!url.equals(redactedUrl())) {
+        if (urls().stream().anyMatch(u -> !u.equals(io.edgewatch.util.Redaction.url(u)))) {
             keys.add("the user info of edgewatch.mqtt.url");
         }
         if (keys.isEmpty()) {
@@ -88,8 +144,8 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
                 + (keys.size() > 1 ? " cross" : " crosses") + " the network in clear text; use ssl:// or wss:// (edgewatch.mqtt.ca-file for a private CA)");
     }
 
-    /** The URL without credentials, for logs. */
+    /** The URL (or the comma-separated list) without credentials, for logs. */
     public String redactedUrl() {
-        return io.edgewatch.util.Redaction.url(url);
+        return redactAll(url);
     }
 }

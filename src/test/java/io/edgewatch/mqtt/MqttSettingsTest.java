@@ -27,6 +27,26 @@ class MqttSettingsTest {
     }
 
     @Test
+    void aListIsValidatedEntryByEntryWithoutCredentialsInTheMessage() {
+        MqttSettings ok = settings(" ssl://n1:8883 , ssl://n2:8883", Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(ok.urls()).containsExactly("ssl://n1:8883", "ssl://n2:8883");
+        assertThat(ok.redactedUrl()).isEqualTo("ssl://n1:8883,ssl://n2:8883");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://n1:1883,mqtt://u:topsecret@n2:1883",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("edgewatch.mqtt.url entry 'mqtt://***@n2:1883' must start with tcp://, ssl://, ws:// or wss://")
+                .hasMessageNotContaining("topsecret");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("ssl://n1:8883,tcp://n2:1883",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .hasMessageStartingWith("edgewatch.mqtt.url entry 'tcp://n2:1883' mixes encrypted (ssl://, wss://) and plain");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://n1:1883,,tcp://n2:1883",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .hasMessageContaining("has an empty entry");
+        assertThat(settings("tcp://n1:1883,tcp://u:pw-9876@n2:1883", Optional.empty(), Optional.empty(), Optional.empty())
+                .clearTextCredentialsWarning()).get().asString().contains("the user info of edgewatch.mqtt.url").doesNotContain("pw-9876");
+    }
+
+    @Test
     void noWarningForTlsOrAnonymous() {
         assertThat(settings("ssl://broker:8883", Optional.of("gate-01"), Optional.of("pw-123456"), Optional.empty()).clearTextCredentialsWarning()).isEmpty();
         assertThat(settings("wss://broker/mqtt", Optional.of("gate-01"), Optional.empty(), Optional.of(Path.of("/run/pw"))).clearTextCredentialsWarning()).isEmpty();

@@ -140,6 +140,13 @@ public final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not listen on " + port + " within 10 s");
     }
 
+    /** Sends SIGHUP: Mosquitto reloads its configuration, ACL and password files without dropping clients. */
+    public void reload() throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** Kills the broker with SIGKILL ({@link Process#destroyForcibly}) and waits for it to exit. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
