@@ -75,7 +75,7 @@ public final class CameraPipeline implements Runnable {
     private volatile double regionsPerFrame;
     private volatile double lastInvokeMs;
     private volatile int activeTracks;
-    private volatile java.util.Map<String, Integer> activeByLabel = java.util.Map.of();
+    private volatile List<Track> activeNow = List.of();
     private volatile List<String> identitiesNow = List.of();
     private volatile int stationaryTracks;
     private volatile String error;
@@ -370,15 +370,13 @@ public final class CameraPipeline implements Runnable {
         List<Track> active = ctx.update.active();
         activeTracks = active.size();
         int still = 0;
-        java.util.Map<String, Integer> byLabel = new java.util.HashMap<>();
         for (Track t : active) {
             if (t.stationary()) {
                 still++;
             }
-            byLabel.merge(t.label(), 1, Integer::sum);
         }
         stationaryTracks = still;
-        activeByLabel = byLabel;
+        activeNow = active; // the tracker's fresh list of this frame, never changed afterwards: counted when asked
         if (faces != null) {
             java.util.TreeSet<String> ids = new java.util.TreeSet<>();
             for (Track t : active) {
@@ -428,7 +426,7 @@ public final class CameraPipeline implements Runnable {
         publisher.publish(eventStage.annotate(ev));
         activeTracks = 0;
         stationaryTracks = 0;
-        activeByLabel = java.util.Map.of();
+        activeNow = List.of();
         identitiesNow = List.of();
     }
 
@@ -721,7 +719,13 @@ public final class CameraPipeline implements Runnable {
 
     /** Confirmed tracks of a label alive after the last analysed frame (0 after the end of the stream). Thread-safe. */
     public int activeTracks(String label) {
-        return activeByLabel.getOrDefault(label, 0);
+        int n = 0;
+        for (Track t : activeNow) { // a track's label never changes
+            if (t.label().equals(label)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public double stationaryTracks() {
