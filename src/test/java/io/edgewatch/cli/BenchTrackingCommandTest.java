@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code bench-tracking} on the real model and the MOT15 TUD sequences (../shared/media/tracking; skipped when
- * absent): the MOT file's format and id mapping, the scores, the wide-view target of issue 9 (a 2x2 tiling of
+ * absent): the MOT file's format and id mapping, the scores on TUD-Stadtmitte, the wide-view target of issue 9 (a 2x2 tiling of
  * TUD-Stadtmitte keeps at least 0.9 of the untiled recall with regions). Bad input: {@link BenchTrackingBadInputTest}.
  */
 @QuarkusMainTest
@@ -65,28 +65,22 @@ class BenchTrackingCommandTest {
         throw new AssertionError("no '" + name + "' on a '" + line + "' line in " + out);
     }
 
-    @Test
-    void campusWritesMotRowsWhoseIdsMapToTrackIdsAndScoresThem(QuarkusMainLauncher launcher) throws Exception {
-        Path gt = TestPaths.sharedMedia("tracking/TUD-Campus/gt.txt");
-        Path video = gt.resolveSibling("TUD-Campus.mp4");
-        Path mot = out("campus.txt");
-        LaunchResult r = launcher.launch("bench-tracking", "--source", video.toString(), "--gt", gt.toString(), "--mot-out", mot.toString());
-        assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
-        List<String> out = stdout(r);
-        out.forEach(l -> System.out.println("TUD-Campus: " + l));
-        // the file: one row per confirmed track per matched frame, frames 1..71, pixels inside the 640x480 frame
+    /**
+     * The MOT file of a run: one row per confirmed track per matched frame, frames 1..{@code frames}, pixels clamped
+     * to the {@code width} x {@code height} frame as events publish them; its ids map one-to-one to the events' track
+     * ids (the ids file), every id in the file is mapped, and the run's summary counts them.
+     */
+    private static void assertMotFile(Path mot, List<String> out, int frames, int width, int height) throws Exception {
         List<String> lines = Files.readAllLines(mot, StandardCharsets.UTF_8);
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches(ROW));
         List<MotRow> rows = MotChallenge.read(mot);
         assertThat(rows).allSatisfy(row -> {
-            assertThat(row.frame()).isBetween(1, 71);
-            // clamped to the frame, as events publish it
-            assertThat(row.left()).isBetween(0.0, 640.0);
-            assertThat(row.top()).isBetween(0.0, 480.0);
-            assertThat(row.left() + row.width()).isBetween(0.0, 640.0);
-            assertThat(row.top() + row.height()).isBetween(0.0, 480.0);
+            assertThat(row.frame()).isBetween(1, frames);
+            assertThat(row.left()).isBetween(0.0, (double) width);
+            assertThat(row.top()).isBetween(0.0, (double) height);
+            assertThat(row.left() + row.width()).isBetween(0.0, (double) width);
+            assertThat(row.top() + row.height()).isBetween(0.0, (double) height);
         });
-        // ids map one-to-one to the track ids of the events, and every id in the file is mapped
         Map<Integer, String> ids = new HashMap<>();
         for (String l : Files.readAllLines(BenchTrackingCommand.idsFile(mot), StandardCharsets.UTF_8)) {
             Matcher m = Pattern.compile("mot id (\\d+) = track (bench-tracking-(\\d+))").matcher(l);
@@ -99,17 +93,15 @@ class BenchTrackingCommandTest {
         assertThat(ids.keySet()).isEqualTo(used);
         assertThat(new TreeSet<>(ids.values())).hasSize(ids.size());
         assertThat(out).anySatisfy(l -> assertThat(l).contains("rows " + rows.size() + " ").contains("track_ids " + ids.size() + " "));
-        assertThat(out).anySatisfy(l -> assertThat(l).isEqualTo("frames gt 71 video 71 result " + rows.stream().map(MotRow::frame).distinct().count()
-                + " scored 71 missing 0"));
-        Matcher s = SUMMARY.matcher(out.get(out.size() - 1));
-        assertThat(s.matches()).as(out.get(out.size() - 1)).isTrue();
-        // measured 2026-12-02: mota 0.507 idf1 0.699 hota 0.482 idsw 1, 11 track ids for 8 people
-        assertThat(Double.parseDouble(s.group(1))).isGreaterThan(0.3);
-        assertThat(Double.parseDouble(s.group(2))).isGreaterThan(0.4);
-        assertThat(Double.parseDouble(s.group(3))).isGreaterThan(0.3);
-        assertThat(ids.size()).isBetween(8, 30);
+        assertThat(out).anySatisfy(l -> assertThat(l).isEqualTo("frames gt " + frames + " video " + frames + " result "
+                + rows.stream().map(MotRow::frame).distinct().count() + " scored " + frames + " missing 0"));
     }
 
+    /**
+     * TUD-Stadtmitte (179 frames, 640x480, 10 people) untiled: the MOT file, its ids and the scores; then tiled 2x2
+     * into 1280x960 with regions: at least 0.9 of the untiled recall (issue 9). One sequence for both keeps the test
+     * to two runs of the command (TUD-Campus is scored by hand, README "Tracking quality").
+     */
     @Test
     void aTwoByTwoWideViewKeepsNinetyPercentOfTheRecallWithRegions(QuarkusMainLauncher launcher) throws Exception {
         Path gt = TestPaths.sharedMedia("tracking/TUD-Stadtmitte/gt.txt");
@@ -127,6 +119,13 @@ class BenchTrackingCommandTest {
         List<String> t = stdout(tiled);
         p.forEach(l -> System.out.println("Stadtmitte: " + l));
         t.forEach(l -> System.out.println("Stadtmitte 2x2 regions: " + l));
+        assertMotFile(out("stadtmitte.txt"), p, 179, 640, 480);
+        Matcher s = SUMMARY.matcher(p.get(p.size() - 1));
+        assertThat(s.matches()).as(p.get(p.size() - 1)).isTrue();
+        // measured 2026-12-02: mota 0.726 idf1 0.719 hota 0.512 idsw 9, 11 track ids for 10 people
+        assertThat(Double.parseDouble(s.group(1))).isGreaterThan(0.5);
+        assertThat(Double.parseDouble(s.group(2))).isGreaterThan(0.5);
+        assertThat(Double.parseDouble(s.group(3))).isGreaterThan(0.35);
         assertThat(t).anySatisfy(l -> assertThat(l).contains(" frames 179 ").contains(" size 1280x960 ").contains(" gating on "));
         assertThat(t).anySatisfy(l -> assertThat(l).contains("people 40 "));
         assertThat(Files.size(clip)).isPositive();

@@ -44,7 +44,9 @@ class MqttOutageTest {
             Path d = broker.dir();
             List<String> props = List.of("-Dsource=" + TestPaths.vtest(), "-Durl=" + broker.tlsUrl(), "-Dspool=" + spool,
                     "-Ddevice=outage", "-Dreplay=2", "-Duser=agent", "-DpasswordFile=" + passwordFile, "-Dca=" + d.resolve("ca.pem"),
-                    "-Dcert=" + d.resolve("client.pem"), "-Dkey=" + d.resolve("client.key"), "-Dwindow=4");
+                    "-Dcert=" + d.resolve("client.pem"), "-Dkey=" + d.resolve("client.key"), "-Dwindow=4",
+                    // 40 s of the clip at twice its rate: agent 1 is killed long before, agent 2 runs about 8 s past the outage
+                    "-DmaxFrames=400");
 
             Process agent1 = startAgent(props, work.resolve("agent1.log"), null);
             // wait for the first events over TLS, then kill the broker mid-stream

@@ -31,8 +31,9 @@ import java.util.Set;
  * The agent's event path as a child process for outage tests and the soak script: one camera (a file replayed at
  * {@code -Dreplay=1} speed) through the real detector, tracker, event builder, publisher, spool and MQTT sink,
  * wired like {@code pipeline/Agent} but without Quarkus, so a test can SIGKILL and restart it. Settings come from
- * system properties: {@code source, url, spool, device, replay, user, passwordFile, ca, cert, key, loops, deadline}
- * ({@code deadline}: epoch ms at which a live source is stopped).
+ * system properties: {@code source, url, spool, device, replay, user, passwordFile, ca, cert, key, loops, deadline,
+ * maxFrames} ({@code deadline}: epoch ms at which a live source is stopped; {@code maxFrames}: frames read per loop,
+ * 0 = the whole source).
  * Prints {@code produced <lastSeq> published <n> retried <n> reconnects <n>} as its last line after the spool drained
  * (or 60 s passed).
  */
@@ -61,7 +62,7 @@ public final class SpooledAgentMain {
             CaptureSettings cs = new CaptureSettings("cam1", System.getProperty("source"), "tcp", 10_000, 15_000, 500, 4_000,
                     Double.parseDouble(System.getProperty("replay", "1")), 5_000);
             LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
-            CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("cam1"), 0);
+            CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("cam1"), Long.getLong("maxFrames", 0));
             CameraPipeline p = CameraPipeline.withOwnDetector("cam1", capture, slot,
                     new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), filter),
                     io.edgewatch.pipeline.DetectionSettings.everyFrame(), TrackerSettings.defaults(),
