@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * images. Access as for health details: {@code Authorization: Bearer <token>}, or the session cookie
  * {@value #COOKIE} that the login form ({@code POST /login}, field {@code token}) sets for {@link #SESSION_S} s
  * (HttpOnly, SameSite=Strict; the cookie is a random session id, never the token). Without either, 401 and the login
- * form. {@code POST /logout} ends the session.
+ * form. {@code POST /logout} ends the session. Wrong tokens are limited per client address ({@link LoginThrottle}: 5 a
+ * minute, then 429 with {@code Retry-After}).
  */
 @ApplicationScoped
 public class StatusPage {
@@ -51,6 +52,7 @@ public class StatusPage {
     private final SecureRandom random = new SecureRandom();
     /** Session id to expiry, epoch ms. */
     private final Map<String, Long> sessions = new ConcurrentHashMap<>();
+    private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
 
     public StatusPage(ManagementAccess access, SmallRyeHealthReporter reporter, ObjectMapper mapper) {
         this.access = access;
@@ -117,11 +119,20 @@ public class StatusPage {
             html(ctx, 400, Templates.login("The form could not be read.").render());
             return;
         }
+        String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        long retryS = throttle.retryAfterS(address);
+        if (retryS > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(retryS));
+            html(ctx, 429, Templates.login("Too many wrong access tokens from this address: try again in " + retryS + " s.").render());
+            return;
+        }
         String token = formField(body.toString(StandardCharsets.UTF_8), "token");
         if (!access.tokenMatches(token)) {
+            throttle.failed(address);
             html(ctx, 401, Templates.login("Wrong access token.").render());
             return;
         }
+        throttle.succeeded(address);
         String id = HexFormat.of().formatHex(bytes(32));
         long now = System.currentTimeMillis();
         sessions.entrySet().removeIf(e -> e.getValue() < now);

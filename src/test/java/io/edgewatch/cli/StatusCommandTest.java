@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the test profile's access token): the table and the JSON carry the values {@code /q/health/ready} reports; an agent
  * that cannot be reached, or that refuses the token, gives exit 1 and a message naming the URL; the token is never
  * printed. The status page at {@code /} of the management interface shows the same values to a browser that logged in
- * with the token (plain HTTP client: login form, session cookie, refused without the token).
+ * with the token (plain HTTP client: login form, session cookie, refused without the token, wrong tokens limited).
  */
 @QuarkusTest
 @TestProfile(StatusCommandTest.CameraWithZones.class)
@@ -236,6 +236,28 @@ class StatusCommandTest {
         assertThat(logout.statusCode()).isEqualTo(303);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+
+        // guessing: 5 wrong tokens a minute from one address, then even the right one is refused with 429 and Retry-After
+        // (the wrong token above was cleared by the right login after it); the bearer header still opens the page
+        java.util.function.Function<String, HttpResponse<String>> post = t -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(url + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(t, StandardCharsets.UTF_8))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (int i = 1; i <= 5; i++) {
+            assertThat(post.apply("guess-" + i).statusCode()).as("wrong token %d", i).isEqualTo(401);
+        }
+        HttpResponse<String> locked = post.apply(Management.token());
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(v -> assertThat(v).isBetween(1L, 60L));
+        assertThat(locked.body()).contains("Too many wrong access tokens from this address");
+        assertThat(locked.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/")).header("Authorization", "Bearer " + Management.token()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
     }
 
     private static JsonNode check(JsonNode health, String name) {
