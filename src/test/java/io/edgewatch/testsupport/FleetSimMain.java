@@ -349,6 +349,10 @@ public final class FleetSimMain {
         long retried = fleet.stream().mapToLong(a -> a.sink().eventsRetried()).sum();
         long refusedCount = fleet.stream().mapToLong(a -> a.sink().eventsRefused()).sum();
         long dropped = fleet.stream().mapToLong(a -> a.sink().eventsDropped()).sum();
+        double achieved = produced / wallS / agents;
+        System.out.printf("%s: rate asked %.1f events/s per agent, produced %.2f (%.0f %%)%s%n", label, rate, achieved, 100 * achieved / rate,
+                achieved < 0.9 * rate ? ": this JVM could not produce faster (one producer thread; each event is a committed"
+                        + " MVStore write of the agent's spool); the figures are for the rate produced" : "");
         System.out.printf("%s: load %.1f s (%d ticks late), drained %.1f s after the load, %d arrivals, agent reconnects %d, events resent %d,"
                         + " refused %d, dropped by spools %d, devices with loss %d, seqs beyond produced %d%n",
                 label, wallS, lateTicks, (drainedAt - produceEnd) / 1000.0, arrivals.get(), reconnects, retried, refusedCount, dropped,
