@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.pipeline.Agent;
 import io.edgewatch.pipeline.RunRequest;
+import io.edgewatch.testsupport.HeadlessChromium;
 import io.edgewatch.testsupport.Management;
 import io.edgewatch.testsupport.Mosquitto;
 import io.edgewatch.testsupport.MosquittoResource;
@@ -37,7 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the test profile's access token): the table and the JSON carry the values {@code /q/health/ready} reports; an agent
  * that cannot be reached, or that refuses the token, gives exit 1 and a message naming the URL; the token is never
  * printed. The status page at {@code /} of the management interface shows the same values to a browser that logged in
- * with the token (plain HTTP client: login form, session cookie, refused without the token, wrong tokens limited).
+ * with the token: in a real headless Chromium at a phone's width (login form typed into, the page's values, the
+ * inline style applied under the page's Content-Security-Policy, no image, no horizontal scrolling, the session cookie
+ * hidden from scripts; screenshots {@code target/status-page-login.png} and {@code target/status-page.png} for a
+ * reviewer), and with a plain HTTP client (refused without the token, cookie attributes, wrong tokens limited).
  */
 @QuarkusTest
 @TestProfile(StatusCommandTest.CameraWithZones.class)
@@ -171,8 +175,72 @@ class StatusCommandTest {
         assertThat(status("--url", "ftp://127.0.0.1:1").exit()).isEqualTo(2);
         assertThat(status("--no-such-option").exit()).isEqualTo(2);
 
+        browser(url, cam, models, lineIn, lineOut);
         statusPage(url, cam, models, lineIn, lineOut);
         agent.stop();
+    }
+
+    /**
+     * The status page in headless Chromium, 412 x 915 CSS pixels (a phone): the technician's path, from the login form
+     * to the values {@code /q/health/ready} reports.
+     */
+    private void browser(String url, JsonNode cam, JsonNode models, long lineIn, long lineOut) throws Exception {
+        try (HeadlessChromium chromium = new HeadlessChromium(412, 915)) {
+            chromium.navigate(url + "/");
+            JsonNode form = chromium.await("(() => ({ready: document.readyState, token: document.querySelector('input[name=token]') !== null,"
+                    + " text: document.body ? document.body.innerText : ''}))()",
+                    v -> v.path("ready").asText().equals("complete") && v.path("token").asBoolean(), java.time.Duration.ofSeconds(20));
+            assertThat(form.path("text").asText()).contains("Access token").contains("No video and no images, by design")
+                    .doesNotContain("front").doesNotContain("ssd-mobilenet");
+            chromium.screenshot(Path.of("target/status-page-login.png"));
+
+            // the technician types the token and presses the button: the form posts, the answer's cookie opens the page
+            chromium.evaluate("document.querySelector('input[name=token]').value = " + mapper.writeValueAsString(Management.token())
+                    + "; document.querySelector('button[type=submit]').click(); true");
+            JsonNode page = chromium.await("""
+                    (() => { const q = s => { const e = document.querySelector(s); return e ? e.textContent : null; };
+                      return { path: location.pathname, ready: document.readyState, device: q('#device'), status: q('#status'),
+                        fps: q('#camera-front .fps'), quality: q('#camera-front .quality'), tracks: q('#camera-front .tracks'),
+                        zone: q('#camera-front .zone'), line: q('#camera-front .line'),
+                        invoke: q('#model-ssd-mobilenet-v2-coco .invoke'), text: document.body.innerText,
+                        images: document.images.length + document.querySelectorAll('video, canvas, iframe, object, embed').length,
+                        cookie: document.cookie, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+                        statusColour: getComputedStyle(document.getElementById('status')).color,
+                        qualityLines: (() => { const r = document.createRange();
+                          r.selectNodeContents(document.querySelector('#camera-front .quality')); return r.getClientRects().length; })() }; })()""",
+                    v -> v.path("path").asText().equals("/") && v.path("ready").asText().equals("complete") && !v.path("device").isNull(),
+                    java.time.Duration.ofSeconds(20));
+            assertThat(page.path("device").asText()).isEqualTo("status-test");
+            assertThat(page.path("status").asText()).isEqualTo("UP");
+            assertThat(page.path("fps").asText()).matches("[0-9.]+ / [0-9.]+ / 10\\.00");
+            assertThat(page.path("quality").asText()).isEqualTo(cam.path("quality").asText());
+            assertThat(page.path("tracks").asText()).isEqualTo(Long.toString(cam.path("activeTracks").asLong()));
+            assertThat(page.path("zone").asText()).isEqualTo(cam.path("zone.left.objects").asLong() + " now");
+            assertThat(page.path("line").asText()).isEqualTo("in " + lineIn + ", out " + lineOut);
+            assertThat(page.path("invoke").asText()).isEqualTo(models.path("ssd-mobilenet-v2-coco.steadyInvokeMs").asText());
+            assertThat(page.path("text").asText()).contains("No video and no images, by design").contains("Face recognition is off.")
+                    .contains(models.path("ssd-mobilenet-v2-coco.runsOn").asText()).doesNotContain(Management.token());
+            assertThat(page.path("images").asInt()).as("no image, video, canvas or frame element").isZero();
+            assertThat(page.path("cookie").asText()).as("the session cookie is HttpOnly: no script sees it").isEmpty();
+            assertThat(page.path("scrollWidth").asInt()).as("readable on a phone: no horizontal scrolling")
+                    .isLessThanOrEqualTo(page.path("innerWidth").asInt());
+            assertThat(page.path("qualityLines").asInt()).as("a short value such as the quality grade is not broken across lines on a phone")
+                    .isEqualTo(1);
+            assertThat(page.path("statusColour").asText()).as("the inline style applies under the page's CSP").isEqualTo("rgb(10, 107, 45)");
+
+            Path shot = Path.of("target/status-page.png");
+            chromium.screenshot(shot);
+            byte[] png = Files.readAllBytes(shot);
+            assertThat(java.util.Arrays.copyOf(png, 8)).isEqualTo(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+            assertThat(java.nio.ByteBuffer.wrap(png, 16, 8).getInt()).as("screenshot width").isEqualTo(412);
+            assertThat(png.length).as("a rendered page, not a blank one").isGreaterThan(8_000);
+            System.out.println("status page screenshots: target/status-page-login.png, " + shot + " (" + png.length + " bytes)");
+
+            // log out in the browser: back to the login form
+            chromium.evaluate("document.querySelector('form[action=\"/logout\"] button').click(); true");
+            chromium.await("(() => document.readyState === 'complete' && document.querySelector('input[name=token]') !== null)()",
+                    JsonNode::asBoolean, java.time.Duration.ofSeconds(20));
+        }
     }
 
     /** The status page at / over plain HTTP: refused without the token, login form, session cookie, the same values. */
