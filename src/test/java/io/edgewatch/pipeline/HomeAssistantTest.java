@@ -153,8 +153,10 @@ class HomeAssistantTest {
             // the agent spaces an entity's publishes by 1 s on its own clock; arrival times here jitter with the load of
             // the machine (2 cores, decoding and detecting two cameras: 822 ms seen), so two arrivals are never closer than half of it
             assertThat(minGapMs).as("least gap between two messages of one entity").isGreaterThanOrEqualTo(500);
-            assertThat(byTopic.get("edgewatch/ha-device/vtest/state/detection-fps").size()).as("a value that changes all the time")
-                    .isGreaterThanOrEqualTo((int) (seconds * 0.5));
+            // the limit is exercised: the busiest entity (a person count: vtest.avi's crowd changes it several times a
+            // second) is held near one message a second (0.88 and 1.02 seen). Not detection-fps: on a quiet machine it
+            // settles at 10.0 and has nothing new to say (5 messages in 12.5 s seen).
+            assertThat(maxRate).as("busiest entity %s, msg/s", busiest).isGreaterThanOrEqualTo(0.5);
 
             // real values: people were present and counted, the line totals equal the crossings in the events, the last
             // values after the stream ended are back to nobody
