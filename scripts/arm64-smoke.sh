@@ -24,8 +24,9 @@
 # EDGEWATCH_ARM64_WORK (default target/arm64-smoke: apt state and sysroot, reused between runs),
 # EDGEWATCH_ARM64_SKIP_BUILD=1 reuses an existing target/arm64 build, EDGEWATCH_ARM64_FACES_ENROL=arm64 enrols the
 # face gallery under emulation too (one more emulated JVM start, about 3 minutes). EDGEWATCH_ARM64_X86_READY=FILE
-# makes the faces step wait until FILE exists (at most EDGEWATCH_ARM64_X86_WAIT_S, default 3600 s): .ci/run starts
-# this script beside `mvn verify` and creates FILE once the x86 build the faces step compares against is complete.
+# (.ci/run, which starts this script beside `mvn verify`): enrol and identify under emulation, then wait until FILE
+# exists (at most EDGEWATCH_ARM64_X86_WAIT_S, default 3600 s; .ci/run creates it once the x86 build is complete) and
+# compare with the x86 build.
 # Exit: 0 when the events and faces checks pass, 1 otherwise (the reason is printed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
@@ -222,15 +223,6 @@ python3 -c 'import secrets; print(secrets.token_hex(32))' > "$run_dir/gallery.ke
 chmod 600 "$run_dir/gallery.key"
 face_props=(-Dedgewatch.faces.purpose="arm64 proof of the face models" -Dedgewatch.faces.legal-basis="test photos, no real subject")
 photos=("$faces_dir/obama2.jpg" "$faces_dir/biden.jpg" "$faces_dir/grace_hopper.bmp")
-if [[ -n "${EDGEWATCH_ARM64_X86_READY:-}" ]]; then
-  wait_s="${EDGEWATCH_ARM64_X86_WAIT_S:-3600}"
-  [[ "$wait_s" =~ ^[0-9]+$ ]] || die "EDGEWATCH_ARM64_X86_WAIT_S must be a whole number of seconds, was '$wait_s'"
-  echo "arm64-smoke: faces: waiting for $EDGEWATCH_ARM64_X86_READY (the x86 build, at most $wait_s s)"
-  t0=$(now)
-  for (( i = 0; i < wait_s; i++ )); do [[ -e "$EDGEWATCH_ARM64_X86_READY" ]] && break; sleep 1; done
-  [[ -e "$EDGEWATCH_ARM64_X86_READY" ]] || die "$EDGEWATCH_ARM64_X86_READY did not appear within $wait_s s"
-  echo "arm64-smoke: faces: x86 build ready after $(python3 -c "print(round($(now)-$t0))") s"
-fi
 faces_enroll() { # $1 = label; the rest = java command up to and including -jar JAR; makes $run_dir/gallery-$1 with person-A
   local label="$1"; shift
   "$@" enroll --gallery "$run_dir/gallery-$label" --key-file "$run_dir/gallery.key" --id person-A "$faces_dir/obama.jpg" \
@@ -250,7 +242,7 @@ x86_jar="$root/target/quarkus-app/quarkus-run.jar"
 # embedder as identify, so the arm64 scores still come from arm64 embeddings of the probe photos; the x86 reference is
 # the same gallery. EDGEWATCH_ARM64_FACES_ENROL=arm64 (or no x86 build) enrols under emulation too.
 t0=$(now)
-if [[ -f "$x86_jar" && "${EDGEWATCH_ARM64_FACES_ENROL:-x86}" != arm64 ]]; then
+if [[ -z "${EDGEWATCH_ARM64_X86_READY:-}" && -f "$x86_jar" && "${EDGEWATCH_ARM64_FACES_ENROL:-x86}" != arm64 ]]; then
   x86_java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${face_props[@]}" -jar "$x86_jar")
   faces_enroll x86 "${x86_java[@]}"
   faces_identify x86 "$run_dir/gallery-x86" "${x86_java[@]}"
@@ -264,6 +256,16 @@ else
   faces_enroll arm64 "${arm64_java[@]}"
   faces_identify arm64 "$run_dir/gallery-arm64" "${arm64_java[@]}"
   starts="enrol obama.jpg, identify 3 photos; two JVM starts under emulation"
+  arm_s=$(python3 -c "print(round($(now)-$t0, 1))")
+  if [[ -n "${EDGEWATCH_ARM64_X86_READY:-}" ]]; then
+    wait_s="${EDGEWATCH_ARM64_X86_WAIT_S:-3600}"
+    [[ "$wait_s" =~ ^[0-9]+$ ]] || die "EDGEWATCH_ARM64_X86_WAIT_S must be a whole number of seconds, was '$wait_s'"
+    echo "arm64-smoke: faces: waiting for $EDGEWATCH_ARM64_X86_READY (the x86 build, at most $wait_s s)"
+    t0=$(now)
+    for (( i = 0; i < wait_s; i++ )); do [[ -e "$EDGEWATCH_ARM64_X86_READY" ]] && break; sleep 1; done
+    [[ -e "$EDGEWATCH_ARM64_X86_READY" ]] || die "$EDGEWATCH_ARM64_X86_READY did not appear within $wait_s s"
+    echo "arm64-smoke: faces: x86 build ready after $(python3 -c "print(round($(now)-$t0))") s"
+  fi
   if [[ -f "$x86_jar" ]]; then
     x86_java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${face_props[@]}" -jar "$x86_jar")
     faces_enroll x86 "${x86_java[@]}"
@@ -273,7 +275,7 @@ else
     : > "$run_dir/x86.json"
   fi
 fi
-arm_s=$(python3 -c "print(round($(now)-$t0, 1))")
+arm_s="${arm_s:-$(python3 -c "print(round($(now)-$t0, 1))")}"
 python3 - "$run_dir/arm64.json" "$run_dir/x86.json" "$arm_s" "$build_dir/smoke-figures.txt" "$starts" <<'PY'
 import json, os, sys
 arm_file, x86_file, arm_s, figures_file, starts = sys.argv[1:6]
