@@ -5,6 +5,8 @@
 # on a free loopback port. Both modes run with the launcher's JVM flags (systemd/edgewatch: serial collector, heap
 # 8 MB growing to 256 MB, JVM output on standard error); the AOT mode adds -XX:AOTCache=target/quarkus-app/app.aot and checks that
 # the agent logged the cache in use. Runs alternate plain / AOT so a change of machine load hits both alike.
+# While the largest camera count runs, the status page (GET / of the management interface with the access token,
+# README "Status page") is fetched 40 times, 0.1 s apart, and its serve time printed (median and p95, ms).
 #
 # Usage: scripts/footprint.sh [--short] [--starts N] [--cameras LIST]
 #   --short         CI's version: 1 start per mode, 4 s warm-up and 6 s of RSS samples per camera count
@@ -13,7 +15,8 @@
 # Needs: target/quarkus-app (mvn package) and its app.aot (mvn verify or scripts/aot-cache.sh), the models,
 # media-cache/vtest.avi, mosquitto and mosquitto_sub (.ci/run installs them).
 # Last line: `footprint ready_ratio R first_event_ratio F aot_first_event_s S rss1_mb M per_camera_mb P`
-# (ratios AOT / plain; rss and per-camera figures of the AOT mode). Exit 0, 1 when a run fails, 2 usage.
+# (ratios AOT / plain; rss and per-camera figures of the AOT mode), after a line
+# `status_page cameras N p50_ms X p95_ms Y` (AOT mode). Exit 0, 1 when a run fails, 2 usage.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; cd "$root"
@@ -33,7 +36,7 @@ app=target/quarkus-app
 [[ -f $app/app.aot ]] || { echo "footprint.sh: $app/app.aot missing (mvn verify makes it, or scripts/aot-cache.sh)" >&2; exit 1; }
 [[ -f media-cache/vtest.avi ]] || { echo "footprint.sh: media-cache/vtest.avi missing (scripts/fetch-media.sh)" >&2; exit 1; }
 exec python3 - "$JAVA_HOME/bin/java" "$app" "$starts" "$warm" "$window" "$counts" <<'PY'
-import os, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import os, secrets, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 java, app, starts, warm, window, counts = sys.argv[1], os.path.abspath(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), [int(c) for c in sys.argv[6].split(",")]
 video = os.path.abspath("media-cache/vtest.avi")
@@ -60,9 +63,27 @@ open(conf, "w").write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersist
 broker = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 time.sleep(0.5)
 runs = 0
+token = secrets.token_hex(32)
+token_file = os.path.join(tmp, "token")
+with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+    f.write(token + "\n")
 
-def run(mode, cameras, sample):
-    """One agent start: (ready s, first event s, RSS at ready MB, RSS samples MB)."""
+def page_ms(mgmt, n):
+    """Serve times of the status page, ms, n fetches 0.1 s apart (whole request: connect, answer, body)."""
+    out = []
+    for _ in range(n):
+        req = urllib.request.Request(f"http://127.0.0.1:{mgmt}/", headers={"Authorization": "Bearer " + token})
+        t = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=5) as r:
+            body = r.read()
+            if r.status != 200 or b'id="device"' not in body:
+                raise SystemExit(f"footprint.sh: the status page answered {r.status} without the device line")
+        out.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.1)
+    return out
+
+def run(mode, cameras, sample, page=False):
+    """One agent start: (ready s, first event s, RSS at ready MB, RSS samples MB, status page ms)."""
     global runs
     runs += 1
     device = f"fp{runs}"
@@ -72,7 +93,7 @@ def run(mode, cameras, sample):
     time.sleep(0.3)
     mgmt = free_port()
     props = [f"-Dquarkus.http.port={free_port()}", f"-Dquarkus.management.port={mgmt}", f"-Dedgewatch.device-id={device}",
-             f"-Dedgewatch.spool.dir={tmp}/{device}-spool"]
+             f"-Dedgewatch.spool.dir={tmp}/{device}-spool", f"-Dedgewatch.http.token-file={token_file}"]
     for k in range(1, cameras + 1):
         props += [f"-Dedgewatch.cameras.cam{k}.source={video}", f"-Dedgewatch.cameras.cam{k}.replay-speed=1"]
     aot = [f"-XX:AOTCache={app}/app.aot"] if mode == "aot" else []
@@ -81,7 +102,7 @@ def run(mode, cameras, sample):
     agent = subprocess.Popen([java] + flags + aot + props + ["-jar", f"{app}/quarkus-run.jar", "run", "--mqtt-url", f"tcp://127.0.0.1:{port}"],
                              stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=os.getcwd())
     ready = first = rss_ready = None
-    samples = []
+    samples, served = [], []
     try:
         while ready is None:
             if agent.poll() is not None or time.time() - t0 > 120:
@@ -105,6 +126,8 @@ def run(mode, cameras, sample):
                 r = rss_mb(agent.pid)
                 if r: samples.append(r)
                 time.sleep(0.5)
+            if page:
+                served = page_ms(mgmt, 40)
             if agent.poll() is not None:
                 raise SystemExit(f"footprint.sh: the agent ({mode}, {cameras} camera(s)) stopped while measured")
     finally:
@@ -112,7 +135,7 @@ def run(mode, cameras, sample):
     log = open(err.name).read()
     if mode == "aot" and "app.aot in use" not in log:
         raise SystemExit("footprint.sh: the AOT run did not use the cache:\n" + "\n".join(l for l in log.splitlines() if "AOT" in l or "aot" in l)[-2000:])
-    return ready, first, rss_ready, samples
+    return ready, first, rss_ready, samples, served
 
 try:
     st = {"plain": [], "aot": []}
@@ -122,7 +145,10 @@ try:
     mem = {}
     for n in counts:
         for mode in ("plain", "aot"):
-            mem[(mode, n)] = run(mode, n, True)[3]
+            r = run(mode, n, True, page=(mode == "aot" and n == max(counts)))
+            mem[(mode, n)] = r[3]
+            if r[4]:
+                served = r[4]
 finally:
     broker.terminate(); broker.wait()
 
@@ -155,6 +181,10 @@ if len(counts) > 1:
         per[mode] = (med(mem[(mode, hi)]) - med(mem[(mode, lo)])) / (hi - lo)
     print(f"  {'RSS per further camera':<34}{per['plain']:>9.1f} MB{per['aot']:>9.1f} MB")
 r1 = fig[rows[3][0]][1]
+q = statistics.quantiles(served, n=20)
+print(f"  status page (GET / with the token) at {max(counts)} camera(s), AOT: median {statistics.median(served):.1f} ms, p95 {q[18]:.1f} ms"
+      f" over {len(served)} fetches")
+print(f"status_page cameras {max(counts)} p50_ms {statistics.median(served):.1f} p95_ms {q[18]:.1f}")
 print(f"footprint ready_ratio {fig['start to ready'][1] / fig['start to ready'][0]:.2f} first_event_ratio "
       f"{fig['start to first event'][1] / fig['start to first event'][0]:.2f} aot_first_event_s {fig['start to first event'][1]:.2f}"
       f" rss1_mb {r1:.0f} per_camera_mb {per.get('aot', float('nan')):.1f}")
