@@ -28,6 +28,7 @@ import io.edgewatch.pipeline.CameraPipeline;
 import io.edgewatch.pipeline.DetectionSettings;
 import io.edgewatch.pipeline.Settings;
 import io.edgewatch.track.Track;
+import io.edgewatch.track.TrackState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.javacv.FrameGrabber;
 import picocli.CommandLine;
@@ -38,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,14 +51,15 @@ import java.util.concurrent.Callable;
  * {@code bench-tracking}: runs one camera's real pipeline (motion, regions, detect, track, events, with the
  * configured detector, tracker and event settings and the detection defaults of a file given to {@code run}) over a
  * video file, unpaced, every frame decoded, and writes one MOTChallenge row per confirmed track per frame in which it
- * was associated with a detection. With {@code --gt} it scores the rows ({@link MotEvaluator}); the last line is then
+ * was associated with a detection, including the {@code min-hits - 1} frames it was matched in while still tentative
+ * (written once it is confirmed, under its id; a track that is never confirmed writes nothing). With {@code --gt} it scores the rows ({@link MotEvaluator}); the last line is then
  * {@code mota X idf1 Y hota Z idsw N}. Events go to a discarding sink and are counted. Exit 0; 2 on a missing or
  * unusable file, a malformed ground-truth line (file and line named), a bad option or an unusable model.
  */
 @CommandLine.Command(name = "bench-tracking", mixinStandardHelpOptions = true,
         description = {"Run the pipeline over a video file, write the confirmed tracks in MOTChallenge format and, with --gt, score them.",
                 "Rows: frame,id,left,top,width,height,score,-1,-1,-1 (pixels, frames from 1), one per confirmed track per frame in which "
-                        + "it was matched to a detection; the box is the one events publish (Kalman-filtered, clamped to the frame).",
+                        + "it was matched to a detection (the frames before its confirmation included); the box is the one events publish (Kalman-filtered, clamped to the frame).",
                 "The MOT id is the numeric suffix of the track id; the mapping 'mot id N = track <full id>' is written to FILE.ids "
                         + "beside --mot-out (not to standard output).",
                 "With --gt the last line is 'mota X idf1 Y hota Z idsw N'. Progress goes to standard error (see --progress)."})
@@ -248,11 +251,27 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     detector, ds, Settings.tracker(config.tracker()), TRACK_PREFIX,
                     new TrackEventBuilder(config.deviceId(), TRACK_PREFIX, Settings.events(config.events())), publisher, fps,
                     new SimpleMeterRegistry());
+            CameraPipeline p = pipeline;
+            Map<String, List<MotRow>> tentativeRows = new HashMap<>();
             pipeline.observe(ctx -> {
                 int frame = (int) ctx.frame.seq() + 1;
                 double w = ctx.frame.width();
                 double h = ctx.frame.height();
+                for (Track t : p.tracks()) {
+                    if (t.state() != TrackState.TENTATIVE || t.missed() != 0 || t.lastSeenMs() != ctx.frame.captureTimeMs()) {
+                        continue;
+                    }
+                    // matched before it was confirmed: kept until the track is confirmed (then written under its id)
+                    // or dropped with it (a tentative track is never published)
+                    BoxNorm b = t.observedBox().clamped();
+                    tentativeRows.computeIfAbsent(t.id(), k -> new ArrayList<>())
+                            .add(MotRow.result(frame, motId(t.id()), b.xMin() * w, b.yMin() * h, b.width() * w, b.height() * h, t.score()));
+                }
                 for (Track t : ctx.update.active()) {
+                    List<MotRow> before = tentativeRows.remove(t.id());
+                    if (before != null) {
+                        rows.addAll(before);
+                    }
                     if (t.missed() != 0 || t.lastSeenMs() != ctx.frame.captureTimeMs()) {
                         continue; // not matched to a detection in this frame
                     }
@@ -261,6 +280,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     BoxNorm b = t.observedBox().clamped(); // as the events publish it
                     rows.add(MotRow.result(frame, id, b.xMin() * w, b.yMin() * h, b.width() * w, b.height() * h, t.score()));
                 }
+                tentativeRows.keySet().removeIf(k -> p.tracks().stream().noneMatch(t -> t.id().equals(k)));
             });
             progress.detail(() -> rows.size() + " rows");
             CapturedFrame next;

@@ -283,6 +283,14 @@ public final class CameraPipeline implements Runnable {
         this.observer = observer;
     }
 
+    /**
+     * Every track of this camera's tracker, tentative ones included (a read-only view, for an {@link #observe} callback
+     * on the pipeline thread only: the tracker changes it on the next frame).
+     */
+    public List<io.edgewatch.track.Track> tracks() {
+        return tracker.all();
+    }
+
     /** Names of the stages in order, e.g. {@code [motion, regions, detect, track, events]}. */
     public List<String> stageNames() {
         return stages().stream().map(Stage::name).toList();
