@@ -241,7 +241,19 @@ public class Agent {
         }
         running = true;
         started.fire(new AgentStarted(List.copyOf(pipelines), detectorService));
+        // the cameras run by now; the background load of the natives (Main, run only) has normally ended long before
+        String preload = NativePreload.outcome(PRELOAD_LOG_WAIT_MS);
+        if (NativePreload.failed()) {
+            LOG.warn(preload);
+        } else if (preload.equals("not started")) {
+            LOG.debug("native libraries: no background preload (not started through the run command's main)");
+        } else {
+            LOG.info(preload);
+        }
     }
+
+    /** How long the end of start-up waits for the background native preload before it logs how it went. */
+    private static final long PRELOAD_LOG_WAIT_MS = 10_000;
 
     private void startCameras(RunRequest req, Map<String, CaptureSettings> cameras, Map<String, EdgewatchConfig.Camera> configured,
                               Map<String, DetectionSettings> detection, Map<String, io.edgewatch.zones.ZoneSettings> zoneSettings,

@@ -1,0 +1,39 @@
+package io.edgewatch.pipeline;
+
+import org.bytedeco.javacpp.Loader;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The background load of the natives (what {@code Main} starts for {@code run}): switched off by its property, and
+ * otherwise it really loads TensorFlow Lite, OpenCV and FFmpeg (JavaCPP lists them as loaded) and says how long it took.
+ */
+class NativePreloadTest {
+
+    @Test
+    void offByPropertyStartsNothing() {
+        System.setProperty(NativePreload.PROPERTY, "false");
+        try {
+            assertThat(NativePreload.start()).isNull();
+        } finally {
+            System.clearProperty(NativePreload.PROPERTY);
+        }
+    }
+
+    @Test
+    void loadsTheDetectorPreprocessingAndDecoderNatives() {
+        Thread t = NativePreload.start();
+        assertThat(t).isNotNull();
+        assertThat(t.getName()).isEqualTo("native-preload");
+        assertThat(t.isDaemon()).isTrue();
+        String outcome = NativePreload.outcome(60_000);
+        assertThat(outcome).matches("native libraries preloaded in \\d+ ms");
+        assertThat(NativePreload.failed()).isFalse();
+        assertThat(Loader.getLoadedLibraries().keySet())
+                .anySatisfy(k -> assertThat(k).contains("tensorflowlite"))
+                .anySatisfy(k -> assertThat(k).contains("opencv_imgproc"))
+                .anySatisfy(k -> assertThat(k).contains("avcodec"))
+                .anySatisfy(k -> assertThat(k).contains("swscale"));
+    }
+}
