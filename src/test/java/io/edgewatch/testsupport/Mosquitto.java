@@ -94,7 +94,8 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+    /** Runs a command in {@code dir} (e.g. mosquitto_passwd) and fails when it exits non-zero. */
+    public static void run(Path dir, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {

@@ -33,8 +33,17 @@ public final class MqttRecorder implements AutoCloseable {
      *                   not lost to the test (the broker needs persistence to keep them across its own restart)
      */
     public MqttRecorder(String url, String filter, boolean persistent) throws MqttException {
+        this(url, filter, persistent, null, null);
+    }
+
+    /** As {@link #MqttRecorder(String, String, boolean)}, logging in as {@code username} / {@code password} (null: anonymous). */
+    public MqttRecorder(String url, String filter, boolean persistent, String username, String password) throws MqttException {
         client = new MqttClient(url, "rec-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
+        if (username != null) {
+            o.setUserName(username);
+            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
         o.setCleanStart(!persistent);
         if (persistent) {
             o.setSessionExpiryInterval(3600L);
