@@ -18,9 +18,6 @@ public final class Main {
         io.edgewatch.util.SerialFilter.rejectAll(); // no Java object is ever deserialised (the launcher also sets -Djdk.serialFilter=!*)
         boolean serves = args.length > 0 && args[0].equals("run") && !java.util.Arrays.asList(args).contains("--help")
                 && !java.util.Arrays.asList(args).contains("-h");
-        if (serves) {
-            io.edgewatch.pipeline.NativePreload.start(); // natives load while Quarkus boots (README "Footprint")
-        }
         if (!serves && System.getProperty("quarkus.http.host-enabled") == null) {
             System.setProperty("quarkus.http.host-enabled", "false");
         }

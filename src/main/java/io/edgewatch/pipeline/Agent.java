@@ -105,6 +105,7 @@ public class Agent {
         if (running) {
             throw new IllegalStateException("the agent is already running");
         }
+        NativePreload.start(); // OpenCV and FFmpeg load while the detector model is loaded and checked below
         pipelines.clear();
         zoneMonitors.clear();
         homeAssistant = null;
@@ -241,12 +242,12 @@ public class Agent {
         }
         running = true;
         started.fire(new AgentStarted(List.copyOf(pipelines), detectorService));
-        // the cameras run by now; the background load of the natives (Main, run only) has normally ended long before
+        // the cameras run by now; the background load of the natives has normally ended long before
         String preload = NativePreload.outcome(PRELOAD_LOG_WAIT_MS);
         if (NativePreload.failed()) {
             LOG.warn(preload);
         } else if (preload.equals("not started")) {
-            LOG.debug("native libraries: no background preload (not started through the run command's main)");
+            LOG.debug("native libraries: no background preload (" + NativePreload.PROPERTY + "=false)");
         } else {
             LOG.info(preload);
         }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The background load of the natives (what {@code Main} starts for {@code run}): switched off by its property, and
- * otherwise it really loads TensorFlow Lite, OpenCV and FFmpeg (JavaCPP lists them as loaded) and says how long it took.
+ * The background load of the natives (what the agent's start begins with): switched off by its property, and
+ * otherwise it really loads OpenCV and FFmpeg (JavaCPP lists them as loaded) and says how long it took.
  */
 class NativePreloadTest {
 
@@ -22,7 +22,7 @@ class NativePreloadTest {
     }
 
     @Test
-    void loadsTheDetectorPreprocessingAndDecoderNatives() {
+    void loadsThePreprocessingAndDecoderNatives() {
         Thread t = NativePreload.start();
         assertThat(t).isNotNull();
         assertThat(t.getName()).isEqualTo("native-preload");
@@ -31,7 +31,6 @@ class NativePreloadTest {
         assertThat(outcome).matches("native libraries preloaded in \\d+ ms");
         assertThat(NativePreload.failed()).isFalse();
         assertThat(Loader.getLoadedLibraries().keySet())
-                .anySatisfy(k -> assertThat(k).contains("tensorflowlite"))
                 .anySatisfy(k -> assertThat(k).contains("opencv_imgproc"))
                 .anySatisfy(k -> assertThat(k).contains("avcodec"))
                 .anySatisfy(k -> assertThat(k).contains("swscale"));

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged agent (target/quarkus-app/quarkus-run.jar, a child process) with no broker configured: standard
  * output carries one JSON event per line and nothing else, logs go to standard error, and it exits by itself at
- * the end of the file; its natives were loaded in the background during the boot ({@link NativePreload}).
+ * the end of the file; OpenCV and FFmpeg were loaded in the background while the model loaded ({@link NativePreload}).
  */
 @QuarkusMainIntegrationTest
 class StdoutEventsIT {
@@ -38,7 +38,7 @@ class StdoutEventsIT {
         }
         assertThat(ends).isEqualTo(news);
         assertThat(r.getErrorOutput()).contains("events go to standard output").contains("camera cam1: opened")
-                // the packaged jar's main loaded the natives on a background thread while Quarkus booted
+                // OpenCV and FFmpeg were loaded on a background thread while the model loaded
                 .containsPattern("native libraries preloaded in \\d+ ms");
     }
 }
