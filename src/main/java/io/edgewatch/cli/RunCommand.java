@@ -41,9 +41,11 @@ public class RunCommand implements Callable<Integer> {
     Boolean motionGating;
 
     private final Agent agent;
+    private final io.edgewatch.health.ManagementAccess access;
 
-    public RunCommand(Agent agent) {
+    public RunCommand(Agent agent, io.edgewatch.health.ManagementAccess access) {
         this.agent = agent;
+        this.access = access;
     }
 
     @Override
@@ -56,6 +58,10 @@ public class RunCommand implements Callable<Integer> {
         }
         if (detectFps != null && (detectFps < 0 || detectFps > 120)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--detect-fps must be 0..120 (0 = every frame), was " + detectFps);
+        }
+        if (access.startupError() != null) {
+            System.err.println("edgewatch: " + access.startupError()); // an unusable token file: nothing starts
+            return 1;
         }
         try {
             agent.start(new RunRequest(source == null ? java.util.List.of() : java.util.List.of(source), camera,

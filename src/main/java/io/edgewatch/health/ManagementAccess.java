@@ -40,6 +40,7 @@ public class ManagementAccess {
     private final HttpConfig config;
     private final SmallRyeHealthReporter reporter;
     private volatile byte[] tokenHash;
+    private volatile String startupError;
 
     private final boolean serving;
 
@@ -56,21 +57,35 @@ public class ManagementAccess {
     }
 
     /**
-     * Installs the filter on the management router; reads the token file once.
-     *
-     * @throws IllegalArgumentException naming the key and file when the token file is unusable (start-up fails)
+     * Installs the filter on the management router; reads the token file once. An unusable token file does not throw
+     * here (Quarkus would print its own stack trace around the message): every request stays refused, and
+     * {@link #startupError()} carries the message, which {@code run} prints before it exits with 1.
      */
     void install(@Observes ManagementInterface management) {
         management.router().route().order(Integer.MIN_VALUE + 1).handler(this::filter);
         if (!serving) {
             return; // nothing listens: every request would be refused anyway (tokenHash stays null)
         }
-        Optional<String> token = readToken(config.tokenFile());
+        Optional<String> token;
+        try {
+            token = readToken(config.tokenFile());
+        } catch (IllegalArgumentException e) {
+            startupError = e.getMessage();
+            return; // tokenHash stays null: details, metrics and the status page are refused to everybody
+        }
         tokenHash = token.map(ManagementAccess::sha256).orElse(null);
         if (token.isEmpty()) {
             LOG.warn("edgewatch.http.token-file is not set: health answers only UP/DOWN and metrics are refused to every caller;"
                     + " create a token file and set the key to read details (README \"Security\")");
         }
+    }
+
+    /**
+     * Why the token file could not be used at start-up (key, file and reason), or null when it could (or is unset,
+     * or nothing is served).
+     */
+    public String startupError() {
+        return startupError;
     }
 
     /**

@@ -33,6 +33,25 @@ class StartupErrorsTest {
     }
 
     @QuarkusMainTest
+    @TestProfile(MissingTokenFile.Profile.class)
+    static class MissingTokenFile {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.http.token-file", "/nonexistent/http-token");
+            }
+        }
+
+        @Test
+        void namesKeyAndFileInOneLine(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", io.edgewatch.testsupport.TestPaths.vtest().toString());
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.getErrorOutput()).contains("edgewatch: edgewatch.http.token-file /nonexistent/http-token cannot be read")
+                    .doesNotContain("Failed to start").doesNotContain("\tat io.quarkus").doesNotContain("camera cam1: started");
+        }
+    }
+
+    @QuarkusMainTest
     @TestProfile(MissingManifest.Profile.class)
     static class MissingManifest {
         public static class Profile implements QuarkusTestProfile {
