@@ -21,8 +21,10 @@ public class TransparencyResource {
     private final EdgewatchConfig config;
     private final FacesConfig faces;
     private final FaceRuntime runtime;
+    private final io.edgewatch.events.EventOutput output;
 
-    public TransparencyResource(EdgewatchConfig config, FacesConfig faces, FaceRuntime runtime) {
+    public TransparencyResource(EdgewatchConfig config, FacesConfig faces, FaceRuntime runtime, io.edgewatch.events.EventOutput output) {
+        this.output = output;
         this.config = config;
         this.faces = faces;
         this.runtime = runtime;
@@ -37,7 +39,9 @@ public class TransparencyResource {
         Map<String, Object> od = new LinkedHashMap<>();
         od.put("enabled", true);
         od.put("labels", config.detector().labels());
-        od.put("output", "metadata events (boxes, tracks, times) on MQTT " + config.events().topicPrefix() + "/" + config.deviceId() + "/<camera>/events");
+        // where the running agent's events go; before it has started, where the configuration sends them
+        od.put("output", output.description().orElseGet(() -> io.edgewatch.events.EventOutput.sentence(config.mqtt().url().isPresent(),
+                config.events().topicPrefix() + "/" + config.deviceId() + "/<camera>/events")));
         out.put("objectDetection", od);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("enabled", faces.enabled());

@@ -77,10 +77,13 @@ public class Agent {
     private volatile io.edgewatch.homeassistant.HomeAssistantPublisher homeAssistant;
     private volatile String detectorRunsOn;
 
+    private final io.edgewatch.events.EventOutput eventOutput;
+
     public Agent(EdgewatchConfig config, io.edgewatch.config.FacesConfig facesConfig, ObjectMapper mapper, MeterRegistry registry,
                  DelegatesConfig delegates, WarmupListener warmup, SpoolConfig spoolConfig, CaptureConfig captureConfig,
                  jakarta.enterprise.event.Event<AgentStarted> started, io.edgewatch.face.FaceRuntime faceRuntime,
-                 io.edgewatch.config.HomeAssistantConfig homeAssistantConfig) {
+                 io.edgewatch.config.HomeAssistantConfig homeAssistantConfig, io.edgewatch.events.EventOutput eventOutput) {
+        this.eventOutput = eventOutput;
         this.faceRuntime = faceRuntime;
         this.homeAssistantConfig = homeAssistantConfig;
         this.delegates = delegates;
@@ -208,6 +211,8 @@ public class Agent {
         }
 
         sink = req.sink().isPresent() ? req.sink().get() : createSink(req.mqttUrl());
+        eventOutput.describe(io.edgewatch.events.EventOutput.sentence(!(sink instanceof StdoutEventSink),
+                config.events().topicPrefix() + "/" + config.deviceId() + "/<camera>/events"));
         if (sink instanceof MqttEventSink m) {
             m.bindMetrics(registry);
         }

@@ -30,6 +30,9 @@ class TransparencyTest {
             assertThat(n.path("device").asText()).isEqualTo("facedev");
             assertThat(n.path("imagesLeaveDevice").asBoolean(true)).isFalse();
             assertThat(n.path("objectDetection").path("labels").toString()).contains("person");
+            // no broker in this profile (and no agent running): the events would go to standard output, and it says so
+            assertThat(n.path("objectDetection").path("output").asText())
+                    .isEqualTo("metadata events (boxes, tracks, times) on standard output as JSON lines (no MQTT broker configured)");
             JsonNode f = n.path("faces");
             assertThat(f.path("enabled").asBoolean()).isTrue();
             assertThat(f.path("purpose").asText()).isEqualTo("test: staff entrance log");

@@ -121,7 +121,11 @@ class SecretExposureIT {
                     }
                 }
                 // the main port serves the public transparency statement and no health
-                assertThat(get("http://127.0.0.1:" + httpPort + "/transparency", null).statusCode()).isEqualTo(200);
+                HttpResponse<String> transparency = get("http://127.0.0.1:" + httpPort + "/transparency", null);
+                assertThat(transparency.statusCode()).isEqualTo(200);
+                assertThat(MAPPER.readTree(transparency.body()).at("/objectDetection/output").asText())
+                        .isEqualTo("metadata events (boxes, tracks, times) on MQTT edgewatch/secrets-it/<camera>/events");
+                assertNoSecret(transparency.body());
                 assertThat(get("http://127.0.0.1:" + httpPort + "/q/health/ready", null).statusCode()).isEqualTo(404);
             } finally {
                 agent.destroy(); // SIGTERM: orderly stop, its last log lines included
