@@ -27,8 +27,11 @@ public final class FfmpegLog extends LogCallback {
     private FfmpegLog() {
     }
 
-    /** Routes FFmpeg's log to this callback at level ERROR; idempotent. */
-    static synchronized void install() {
+    /**
+     * Routes FFmpeg's log to this callback at level ERROR; idempotent. Called before any FFmpeg use that does not go
+     * through {@link FfmpegFrameReader} (which calls it itself), so FFmpeg's stream dump never reaches standard error.
+     */
+    public static synchronized void install() {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         avutil.setLogCallback(INSTANCE);
     }
@@ -75,7 +78,45 @@ public final class FfmpegLog extends LogCallback {
         }
         String m = javacvMessage == null ? "" : javacvMessage.replace(" (Has setFormat() been called?)", "")
                 .replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "");
+        m = withErrorText(m);
         return Redaction.text(first == null || m.contains(first) ? m : m + " (FFmpeg: " + first + ")");
+    }
+
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("\\berror (-\\d{1,10}):");
+
+    /**
+     * JavaCV's {@code avformat_open_input() error -1094995529: ...} with FFmpeg's own words for the code
+     * ({@code av_strerror}): {@code error -1094995529 (Invalid data found when processing input): ...}.
+     */
+    static String withErrorText(String message) {
+        java.util.regex.Matcher x = ERROR_CODE.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (x.find()) {
+            String code = x.group(1);
+            String text;
+            try {
+                text = errorText(Integer.parseInt(code));
+            } catch (NumberFormatException e) {
+                text = null;
+            }
+            x.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    "error " + code + (text == null ? "" : " (" + text + ")") + ":"));
+        }
+        x.appendTail(out);
+        return out.toString();
+    }
+
+    /** FFmpeg's description of an AVERROR code, or null when it has none. */
+    static String errorText(int code) {
+        try (BytePointer buf = new BytePointer(256)) {
+            if (avutil.av_strerror(code, buf, 256) < 0) {
+                return null;
+            }
+            String t = buf.getString(); // the whole buffer (its limit): the text ends at FFmpeg's NUL
+            int end = t.indexOf('\0');
+            t = (end >= 0 ? t.substring(0, end) : t).strip();
+            return t.isEmpty() ? null : t;
+        }
     }
 
     /** Forgets this thread's last FFmpeg error (before a new open). */

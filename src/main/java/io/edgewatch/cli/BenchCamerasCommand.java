@@ -84,6 +84,7 @@ public class BenchCamerasCommand implements Callable<Integer> {
 
     /** Length of a video file in seconds, or 0 when FFmpeg does not know it (then it is not checked). */
     private static double lengthS(Path p) {
+        io.edgewatch.capture.FfmpegLog.install(); // FFmpeg's messages through the log, not its stream dump on stderr
         try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(p.toFile())) {
             g.start();
             long us = g.getLengthInTime();

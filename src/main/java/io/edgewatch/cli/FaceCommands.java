@@ -70,7 +70,7 @@ final class FaceCommands {
     }
 
     @CommandLine.Command(name = "enroll", mixinStandardHelpOptions = true,
-            description = {"Enrol IDENTITY from photos with exactly one face each: detect, align, quality-check, embed, store encrypted.",
+            description = {"Enrol the identity --id NAME from photos with exactly one face each: detect, align, quality-check, embed, store encrypted.",
                     "With several photos, progress goes to standard error (see --progress)."})
     static class Enroll implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Mixin

@@ -122,6 +122,7 @@ public final class Progress implements AutoCloseable {
      * unknown or the file cannot be opened (the command then reports the file itself).
      */
     static long videoFrames(Path video) {
+        io.edgewatch.capture.FfmpegLog.install(); // FFmpeg's messages through the log, not its stream dump on stderr
         try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(video.toFile())) {
             g.start();
             long n = g.getLengthInVideoFrames();

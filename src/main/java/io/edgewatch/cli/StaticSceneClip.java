@@ -81,6 +81,7 @@ public final class StaticSceneClip {
                     }
                 }
             }
+            io.edgewatch.capture.FfmpegLog.install(); // FFmpeg's messages through the log, not on stderr
             try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0)) {
                 rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
                 rec.setFormat(out.toString().endsWith(".mp4") ? "mp4" : "avi");

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * token is sent only in the {@code Authorization} header and never printed.
  */
 @CommandLine.Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Summary of the running agent (cameras, models, broker, faces) from its management endpoint. Exit 0 UP, 1 DOWN or unreachable.")
+        description = "Summary of the running agent (cameras, models, broker, faces) from its management endpoint. Exit 0 UP, 1 DOWN, token refused or unreachable, 2 bad option or token file.")
 public class StatusCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--url", description = "Management interface of the agent (default http://127.0.0.1:<quarkus.management.port>, "

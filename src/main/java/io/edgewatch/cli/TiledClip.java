@@ -55,6 +55,7 @@ public final class TiledClip {
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
         }
+        io.edgewatch.capture.FfmpegLog.install(); // FFmpeg's messages through the log, not its stream dump on stderr
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile());
              OpenCVFrameConverter.ToMat in = new OpenCVFrameConverter.ToMat();
              OpenCVFrameConverter.ToMat outConv = new OpenCVFrameConverter.ToMat()) {
