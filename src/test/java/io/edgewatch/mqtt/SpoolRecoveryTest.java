@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,24 @@ class SpoolRecoveryTest {
 
     private static byte[] json(long seq) {
         return ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Events name tracks, zones and identities: the folder is the owner's only, and so is each file in it. */
+    @Test
+    void theSpoolFolderAndItsFilesAreTheOwnersOnly(@TempDir Path parent) throws Exception {
+        Path dir = parent.resolve("spool");
+        Path seq = dir.resolve(EventSpool.SEQ_FILE_NAME);
+        try (EventSpool spool = new EventSpool(settings(dir, 3_600_000))) {
+            spool.append(1, "t", json(1));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(EventSpool.FILE_NAME)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seq))).isEqualTo("rw-------");
+        Files.setPosixFilePermissions(seq, PosixFilePermissions.fromString("rw-r--r--")); // made by an older version
+        try (EventSpool spool = new EventSpool(settings(dir, 3_600_000))) {
+            spool.append(2, "t", json(2));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seq))).isEqualTo("rw-------");
     }
 
     @Test
