@@ -156,7 +156,7 @@ public final class Doctor {
             Throwable c = e.getCause();
             String why = c.getMessage() != null ? c.getMessage() : c.toString();
             // JavaCV appends hints meant for developers; an installer needs FFmpeg's own message
-            why = why.replace(" (Has setFormat() been called?)", "").replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "").replace("error -111:", "error -111 (connection refused):");
+            why = why.replace(" (Has setFormat() been called?)", "").replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "");
             why = Redaction.text(why); // FFmpeg repeats the URL with its credentials
             return CheckResult.fail(name, "cannot read a frame from " + source + ": " + why, ms(t0));
         } catch (InterruptedException e) {

@@ -107,7 +107,7 @@ class DoctorTest {
                 .contains(tmp.resolve("files/mobilenet_ssd_v2_coco_quant_postprocess.tflite").toString(), "does not exist");
         assertThat(c.get("camera front").status()).isEqualTo(CheckStatus.OK);
         assertThat(c.get("camera yard").status()).isEqualTo(CheckStatus.FAIL);
-        assertThat(c.get("camera yard").detail()).contains("rtsp://***@127.0.0.1:" + closedPort + "/stream1", "connection refused")
+        assertThat(c.get("camera yard").detail()).contains("rtsp://***@127.0.0.1:" + closedPort + "/stream1", "error -111 (Connection refused)")
                 .doesNotContain("pw@", "setFormat");
         assertThat(c.get("camera door").detail()).contains("edgewatch.cameras.door.source", "missing.mp4", "does not exist");
         assertThat(c.get("broker").status()).isEqualTo(CheckStatus.FAIL);
