@@ -216,16 +216,37 @@ public final class HeadlessChromium implements AutoCloseable {
             }
             socket.abort();
         }
+        // Chromium's helper processes (zygote, GPU, network service) may outlive the browser process for a moment and
+        // keep writing to the profile (a DIPS-wal appearing and vanishing made a walk fail in CI): stop them all first
+        java.util.List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            for (ProcessHandle h : helpers) {
+                h.destroy();
+                h.onExit().get(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            helpers.forEach(ProcessHandle::destroyForcibly);
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        deleteProfile();
+    }
+
+    /** Deletes the throw-away profile; a file that vanishes during the walk is no error, one pass is retried. */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 1; Files.exists(profile); attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                return;
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
+                }
+            }
         }
     }
 }
