@@ -16,6 +16,7 @@ public final class CaptureStats {
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong corruptFrames = new AtomicLong();
+    private final AtomicLong framesNotConverted = new AtomicLong();
     private final AtomicLong lastFrameMs = new AtomicLong();
     private volatile double fps;
     private volatile int width;
@@ -47,6 +48,16 @@ public final class CaptureStats {
                 windowStartNs = now;
             }
         }
+    }
+
+    /** Records a decoded frame the consumer did not want (not due at its detection rate): never converted to BGR. */
+    void unconverted() {
+        framesNotConverted.incrementAndGet();
+    }
+
+    /** Decoded frames passed over without colour conversion because the consumer would not analyse them, since start. */
+    public long framesNotConverted() {
+        return framesNotConverted.get();
     }
 
     void state(CaptureState s) {

@@ -36,6 +36,7 @@ public final class CaptureWorker implements Runnable {
     private volatile boolean opening;
     private volatile boolean streaming;
     private volatile String abortReason;
+    private volatile FrameDemand demand = FrameDemand.EVERY_FRAME;
 
     /**
      * @param maxFrames stop after this many decoded frames (0 = unlimited)
@@ -45,6 +46,14 @@ public final class CaptureWorker implements Runnable {
         this.slot = slot;
         this.stats = stats;
         this.maxFrames = maxFrames;
+    }
+
+    /**
+     * Sets which decoded frames are converted and handed over (by default every frame): the consumer's detection
+     * schedule, so frames it would discard cost only their decoding. Callable before or during capture.
+     */
+    public void demand(FrameDemand demand) {
+        this.demand = java.util.Objects.requireNonNull(demand, "demand");
     }
 
     /**
@@ -155,16 +164,22 @@ public final class CaptureWorker implements Runnable {
                     long paced = 0;
                     long corruptSeen = 0;
                     while (!stopped) {
-                        CapturedFrame frame = reader.next();
+                        boolean more = reader.decode();
                         for (; corruptSeen < reader.corruptFrames(); corruptSeen++) {
                             stats.corrupt();
                         }
-                        if (frame == null) {
+                        if (!more) {
                             break; // end of stream
+                        }
+                        // a frame the consumer will not analyse (not due at its detection rate) is decoded, never converted
+                        CapturedFrame frame = demand.wanted(reader.decodedTimeMs()) ? reader.convert() : null;
+                        if (frame == null) {
+                            reader.skip();
+                            stats.unconverted();
                         }
                         seq = reader.nextSeq();
                         lastProgressMs = System.currentTimeMillis();
-                        stats.frame(frame.width(), frame.height());
+                        stats.frame(reader.width(), reader.height());
                         if (kind == SourceKind.FILE && settings.replaySpeed() > 0) {
                             long due = t0 + (long) (paced++ * 1e9 / (fileFps * settings.replaySpeed()));
                             long wait = due - System.nanoTime();
@@ -172,7 +187,7 @@ public final class CaptureWorker implements Runnable {
                                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                             }
                         }
-                        if (!slot.put(frame)) {
+                        if (frame != null && !slot.put(frame)) {
                             return;
                         }
                         if (maxFrames > 0 && seq >= maxFrames) {

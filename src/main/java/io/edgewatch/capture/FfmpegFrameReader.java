@@ -3,7 +3,15 @@ package io.edgewatch.capture;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -26,7 +34,10 @@ public final class FfmpegFrameReader implements AutoCloseable {
     private final String openUrl;
     private FFmpegFrameGrabber grabber;
     private volatile TlsTunnel tunnel;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private SwsContext sws; // cached colour conversion context (sws_getCachedContext)
+    private AVFrame decoded; // the decoder's picture between decode() and convert()/skip(), owned by the grabber
+    private long decodedTimeMs;
+    private long decodedPtsMs = -1;
     private long seq;
     private long corrupt;
     private long openedAtMs;
@@ -73,6 +84,7 @@ public final class FfmpegFrameReader implements AutoCloseable {
             g.setVideoOption("threads", Integer.toString(settings.decoderThreads())); // AVCodecContext.thread_count
         }
         g.setTimeout((int) Math.min(Integer.MAX_VALUE, settings.openTimeoutMs()));
+        g.setImageMode(FrameGrabber.ImageMode.RAW); // frames stay in the decoder's format until convert()
         return g;
     }
 
@@ -105,30 +117,96 @@ public final class FfmpegFrameReader implements AutoCloseable {
     }
 
     /**
-     * Decodes the next video frame into a new BGR image owned by the caller.
+     * Decodes the next video frame into a new BGR image owned by the caller ({@link #decode()} then {@link #convert()}).
      *
      * @return the frame, or null at the end of the stream
      * @throws FrameGrabber.Exception on a read error
      */
     public CapturedFrame next() throws FrameGrabber.Exception {
+        return decode() ? convert() : null;
+    }
+
+    /**
+     * Decodes the next video frame and keeps it in the decoder's own (YUV) buffer, without converting it: the caller
+     * then {@link #convert()}s it or {@link #skip()}s it, so a frame nobody will analyse costs only its decoding (the
+     * colour conversion and copy are about as dear as decoding itself). Frames without a picture are counted as
+     * corrupt and passed over.
+     *
+     * @return false at the end of the stream
+     * @throws FrameGrabber.Exception on a read error
+     * @throws IllegalStateException  when the previous decoded frame was neither converted nor skipped
+     */
+    public boolean decode() throws FrameGrabber.Exception {
+        if (decoded != null) {
+            throw new IllegalStateException("the decoded frame " + seq + " was neither converted nor skipped");
+        }
         while (true) {
+            // ImageMode.RAW: JavaCV hands the picture as decoded (Frame.opaque), without its sws_scale into a BGR buffer
             Frame f = grabber.grabImage();
             if (f == null) {
-                return null;
+                return false;
             }
-            Mat view = f.image == null ? null : converter.convert(f);
-            if (view == null || view.empty()) {
+            AVFrame picture = f.opaque instanceof AVFrame a ? a : null;
+            if (picture == null || picture.data(0) == null || picture.width() <= 0 || picture.height() <= 0) {
                 corrupt++;
                 continue;
             }
-            Mat copy = view.clone();
-            long pts = grabber.getTimestamp() >= 0 ? grabber.getTimestamp() / 1000 : -1;
-            countSkipped(pts);
+            decoded = picture;
+            decodedPtsMs = grabber.getTimestamp() >= 0 ? grabber.getTimestamp() / 1000 : -1;
+            countSkipped(decodedPtsMs);
             // a replayed file keeps its own timeline (open time + presentation time), so durations, path sampling
             // and update intervals mean the same as on a live camera however fast the file is decoded
-            long time = settings.kind() == SourceKind.FILE && pts >= 0 ? openedAtMs + pts : System.currentTimeMillis();
-            return new CapturedFrame(copy, copy.cols(), copy.rows(), seq++, time, pts);
+            decodedTimeMs = settings.kind() == SourceKind.FILE && decodedPtsMs >= 0 ? openedAtMs + decodedPtsMs : System.currentTimeMillis();
+            return true;
         }
+    }
+
+    /**
+     * Time of the frame {@link #decode()} returned, epoch ms, as it will be in {@link CapturedFrame#captureTimeMs()}:
+     * open time plus presentation time for a file, wall clock at decode for a live source.
+     */
+    public long decodedTimeMs() {
+        return decodedTimeMs;
+    }
+
+    /**
+     * Converts the decoded frame into a new BGR image owned by the caller: one {@code sws_scale} from the decoder's
+     * buffer straight into the image's memory (bilinear, like JavaCV's own conversion).
+     *
+     * @throws IllegalStateException  when no frame is decoded
+     * @throws FrameGrabber.Exception when FFmpeg cannot convert its pixel format
+     */
+    public CapturedFrame convert() throws FrameGrabber.Exception {
+        AVFrame p = decoded;
+        if (p == null) {
+            throw new IllegalStateException("no decoded frame to convert");
+        }
+        decoded = null;
+        int w = p.width();
+        int h = p.height();
+        sws = swscale.sws_getCachedContext(sws, w, h, p.format(), w, h, avutil.AV_PIX_FMT_BGR24, swscale.SWS_BILINEAR,
+                null, null, (DoublePointer) null);
+        if (sws == null) {
+            throw new FrameGrabber.Exception("camera " + settings.cameraId() + ": FFmpeg cannot convert pixel format "
+                    + p.format() + " (" + w + "x" + h + ") to BGR");
+        }
+        Mat image = new Mat(h, w, opencv_core.CV_8UC3);
+        try (PointerPointer<BytePointer> dst = new PointerPointer<>(1);
+             IntPointer dstStride = new IntPointer(1)) {
+            dst.put(0, image.data());
+            dstStride.put(0, (int) (image.step1(0) * image.elemSize1())); // bytes per row
+            swscale.sws_scale(sws, new PointerPointer<>(p), p.linesize(), 0, h, dst, dstStride);
+        }
+        return new CapturedFrame(image, w, h, seq++, decodedTimeMs, decodedPtsMs);
+    }
+
+    /** Passes over the decoded frame without converting it; it keeps its sequence number (a gap for the consumer). */
+    public void skip() {
+        if (decoded == null) {
+            throw new IllegalStateException("no decoded frame to skip");
+        }
+        decoded = null;
+        seq++;
     }
 
     /**
@@ -199,6 +277,7 @@ public final class FfmpegFrameReader implements AutoCloseable {
     @Override
     public void close() {
         try {
+            decoded = null; // the grabber owns the picture
             if (grabber != null) {
                 grabber.close();
             }
@@ -206,6 +285,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
             // closing a broken stream: nothing more to do
         }
         abort();
-        converter.close();
+        if (sws != null) {
+            swscale.sws_freeContext(sws);
+            sws = null;
+        }
     }
 }

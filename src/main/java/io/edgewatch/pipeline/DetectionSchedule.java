@@ -3,11 +3,12 @@ package io.edgewatch.pipeline;
 /**
  * Decides which decoded frames are analysed at a camera's detection rate, on the frames' own clock (stream time for
  * files, wall clock at decode for live sources), and counts the rounds that were due but never got a frame because
- * the pipeline was busy (waiting for the shared detector): Frigate's skipped fps. Not thread-safe: one per camera.
+ * the pipeline was busy (waiting for the shared detector): Frigate's skipped fps. {@link #due} is for the camera's
+ * pipeline thread only (one schedule per camera); {@link #wanted} may be asked from the capture thread.
  */
 public final class DetectionSchedule {
     private final double intervalMs;
-    private double nextDueMs = Double.NaN;
+    private volatile double nextDueMs = Double.NaN; // written by the pipeline thread only
     private long skipped;
     private long lastSeq = -1;
 
@@ -62,6 +63,18 @@ public final class DetectionSchedule {
         }
         nextDueMs += (Math.max(0, late) + 1) * intervalMs;
         return true;
+    }
+
+    /**
+     * Whether a frame at {@code timeMs} could be a detection round, without changing the schedule: the capture thread's
+     * question before it converts a decoded frame ({@link io.edgewatch.capture.FrameDemand}). True for every frame
+     * {@link #due} would accept (on time or late, up to a quarter interval early, the first frame, a clock that went
+     * back); a frame seen by the capture before the pipeline has moved the schedule on may be answered true and then
+     * not be due, never the other way round, because the due time only moves forward between clock resets.
+     */
+    public boolean wanted(long timeMs) {
+        double next = nextDueMs;
+        return intervalMs == 0 || Double.isNaN(next) || timeMs >= next - intervalMs / 4 || next - timeMs > 10 * intervalMs;
     }
 
     /** Rounds that were due but skipped for lack of time, since start. */

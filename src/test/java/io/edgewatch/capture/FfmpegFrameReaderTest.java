@@ -1,9 +1,16 @@
 package io.edgewatch.capture;
 
 import io.edgewatch.testsupport.TestPaths;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FfmpegFrameReaderTest {
 
@@ -36,6 +43,99 @@ class FfmpegFrameReaderTest {
         }
         assertThat(frames).isEqualTo(795);
         assertThat(lastStreamMs).isEqualTo(79_400); // 10 fps: frame 794 at 79.4 s
+    }
+
+    /**
+     * The reader's own conversion (one sws_scale from the decoder's picture into the frame's image) gives the same
+     * pixels as JavaCV's grabImage plus OpenCVFrameConverter, which it replaced, on the sample video (yuv420p) and on
+     * TUD-Campus (another codec).
+     */
+    @Test
+    void convertedFramesHaveJavaCvsPixels() throws Exception {
+        for (String clip : List.of(TestPaths.vtest().toString(), TestPaths.sharedMedia("tracking/TUD-Campus/TUD-Campus.mp4").toString())) {
+            try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", clip), 0);
+                 FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip);
+                 OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat()) {
+                r.open();
+                g.start();
+                for (int i = 0; i < 40; i++) {
+                    Mat reference = toMat.convert(g.grabImage());
+                    try (CapturedFrame f = r.next()) {
+                        assertThat(f.image().type()).isEqualTo(reference.type());
+                        assertThat(f.width()).isEqualTo(reference.cols());
+                        assertThat(f.height()).isEqualTo(reference.rows());
+                        Mat diff = new Mat();
+                        opencv_core.absdiff(f.image(), reference, diff);
+                        assertThat(opencv_core.countNonZero(diff.reshape(1, 0))).as("%s frame %d: pixels that differ", clip, i).isZero();
+                        diff.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Skipped frames are decoded but not converted, and keep their numbers and times (gaps for the consumer). */
+    @Test
+    void skippedFramesKeepTheirNumbersAndTimes() throws Exception {
+        try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", TestPaths.vtest().toString()), 0)) {
+            r.open();
+            long previousTimeMs = -1;
+            for (int i = 0; i < 20; i++) {
+                assertThat(r.decode()).isTrue();
+                assertThat(r.decodedTimeMs()).isGreaterThan(previousTimeMs);
+                if (previousTimeMs >= 0) {
+                    assertThat(r.decodedTimeMs() - previousTimeMs).isEqualTo(100); // 10 fps stream time
+                }
+                previousTimeMs = r.decodedTimeMs();
+                if (i % 3 == 0) {
+                    long t = r.decodedTimeMs();
+                    try (CapturedFrame f = r.convert()) {
+                        assertThat(f.seq()).isEqualTo(i);
+                        assertThat(f.captureTimeMs()).isEqualTo(t);
+                        assertThat(f.streamTimeMs()).isEqualTo(100L * i);
+                    }
+                } else {
+                    r.skip();
+                }
+                assertThat(r.nextSeq()).isEqualTo(i + 1);
+            }
+            assertThat(r.decode()).isTrue();
+            assertThatThrownBy(r::decode).isInstanceOf(IllegalStateException.class).hasMessageContaining("neither converted nor skipped");
+        }
+    }
+
+    /**
+     * With a detection schedule as its demand (detect-fps 5 on the 10 fps sample video), the capture converts only the
+     * frames that can be rounds: the consumer still gets every round it would have had from all frames (398 of 795),
+     * and at least a third of the frames are never converted.
+     */
+    @Test
+    void captureConvertsOnlyTheFramesTheScheduleWants() throws Exception {
+        CaptureSettings s = CaptureSettings.defaults("t", TestPaths.vtest().toString());
+        LatestFrameSlot slot = new LatestFrameSlot(s.handOff());
+        CaptureStats stats = new CaptureStats("t");
+        CaptureWorker w = new CaptureWorker(s, slot, stats, 0);
+        io.edgewatch.pipeline.DetectionSchedule schedule = new io.edgewatch.pipeline.DetectionSchedule(200);
+        w.demand(schedule::wanted);
+        w.start();
+        long delivered = 0;
+        long due = 0;
+        while (true) {
+            CapturedFrame f = slot.take(10_000);
+            if (f == null) {
+                break;
+            }
+            try (f) {
+                delivered++;
+                if (schedule.due(f.captureTimeMs(), f.seq())) {
+                    due++;
+                }
+            }
+        }
+        assertThat(stats.framesReceived()).isEqualTo(795);
+        assertThat(due).isEqualTo(398); // what the schedule accepts from all 795 frames: every other one
+        assertThat(schedule.skipped()).isZero();
+        assertThat(stats.framesNotConverted()).isEqualTo(795 - delivered).isGreaterThan(265);
     }
 
     /**
