@@ -164,6 +164,12 @@ public final class CaptureWorker implements Runnable {
                     long paced = 0;
                     long corruptSeen = 0;
                     while (!stopped) {
+                        FrameDemand want = demand;
+                        if (want != FrameDemand.EVERY_FRAME) {
+                            // a file handed over frame by frame: let the consumer judge the previous frame (it moves its
+                            // schedule on) before this one is asked about, or nearly every frame would look wanted
+                            slot.awaitTaken();
+                        }
                         boolean more = reader.decode();
                         for (; corruptSeen < reader.corruptFrames(); corruptSeen++) {
                             stats.corrupt();
@@ -172,7 +178,7 @@ public final class CaptureWorker implements Runnable {
                             break; // end of stream
                         }
                         // a frame the consumer will not analyse (not due at its detection rate) is decoded, never converted
-                        CapturedFrame frame = demand.wanted(reader.decodedTimeMs()) ? reader.convert() : null;
+                        CapturedFrame frame = want.wanted(reader.decodedTimeMs()) ? reader.convert() : null;
                         if (frame == null) {
                             reader.skip();
                             stats.unconverted();

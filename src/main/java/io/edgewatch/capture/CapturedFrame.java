@@ -9,7 +9,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * @param width         pixels
  * @param height        pixels
  * @param seq           frame sequence number within this camera's session, from 0, counting every decoded frame
- *                      (so gaps show frames dropped by the latest-frame-wins hand-off)
+ *                      (so gaps show frames dropped by the latest-frame-wins hand-off, or passed over unconverted
+ *                      because the consumer's {@link FrameDemand} did not want them)
  * @param captureTimeMs time of the frame, epoch ms: wall clock at decode for live sources; for a replayed file the
  *                      time it was opened plus the frame's presentation time
  * @param streamTimeMs  presentation time in the stream, ms from its start (-1 when unknown)

@@ -56,6 +56,25 @@ public final class LatestFrameSlot {
     }
 
     /**
+     * In {@link Mode#BLOCKING} waits until the consumer has taken the frame in the slot (or the slot is closed); in
+     * {@link Mode#LATEST} returns at once. Lets a producer ask the consumer's schedule about the next frame only once
+     * the consumer has seen the previous one.
+     */
+    public void awaitTaken() throws InterruptedException {
+        if (mode != Mode.BLOCKING) {
+            return;
+        }
+        lock.lock();
+        try {
+            while (frame != null && !closed) {
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes the newest frame, waiting up to {@code timeoutMs}.
      *
      * @return the frame, or null on time-out or when the slot is closed and empty

@@ -52,6 +52,7 @@ public class CameraHealthChecks {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("camera-" + p.cameraId())
                 .withData("state", state.name().toLowerCase())
                 .withData("framesReceived", s.framesReceived())
+                .withData("framesNotConverted", s.framesNotConverted())
                 .withData("framesProcessed", p.processedFrames())
                 .withData("framesDropped", p.droppedFrames())
                 .withData("corruptFrames", s.corruptFrames())

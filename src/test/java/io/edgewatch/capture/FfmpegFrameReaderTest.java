@@ -107,7 +107,7 @@ class FfmpegFrameReaderTest {
     /**
      * With a detection schedule as its demand (detect-fps 5 on the 10 fps sample video), the capture converts only the
      * frames that can be rounds: the consumer still gets every round it would have had from all frames (398 of 795),
-     * and at least a third of the frames are never converted.
+     * and most of the other 397 are never converted.
      */
     @Test
     void captureConvertsOnlyTheFramesTheScheduleWants() throws Exception {
@@ -135,7 +135,9 @@ class FfmpegFrameReaderTest {
         assertThat(stats.framesReceived()).isEqualTo(795);
         assertThat(due).isEqualTo(398); // what the schedule accepts from all 795 frames: every other one
         assertThat(schedule.skipped()).isZero();
-        assertThat(stats.framesNotConverted()).isEqualTo(795 - delivered).isGreaterThan(265);
+        // a file is handed over frame by frame: the capture asks about a frame once the previous one was taken, so nearly
+        // all of the 397 frames between rounds are never converted (a consumer slow to judge costs a conversion, no round)
+        assertThat(stats.framesNotConverted()).isEqualTo(795 - delivered).isGreaterThan(300);
     }
 
     /**

@@ -59,4 +59,39 @@ class LatestFrameSlotTest {
         assertThat(seen).hasSize(50).isSorted();
         assertThat(slot.dropped()).isZero();
     }
+
+    /** awaitTaken waits in BLOCKING mode until the consumer took the frame (or the slot closed); LATEST never waits. */
+    @Test
+    void awaitTakenWaitsForTheConsumerInBlockingModeOnly() throws Exception {
+        LatestFrameSlot latest = new LatestFrameSlot(LatestFrameSlot.Mode.LATEST);
+        latest.put(frame(0));
+        latest.awaitTaken(); // returns at once although the frame is still there
+        latest.take(10).close();
+
+        LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
+        slot.put(frame(0));
+        java.util.concurrent.atomic.AtomicLong returnedAtNs = new java.util.concurrent.atomic.AtomicLong();
+        Thread producer = new Thread(() -> {
+            try {
+                slot.awaitTaken();
+                returnedAtNs.set(System.nanoTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        Thread.sleep(200);
+        assertThat(returnedAtNs.get()).as("still waiting while the frame is in the slot").isZero();
+        long takenAtNs = System.nanoTime();
+        slot.take(10).close();
+        producer.join(5_000);
+        assertThat(returnedAtNs.get()).as("returned once the frame was taken").isGreaterThanOrEqualTo(takenAtNs);
+
+        slot.put(frame(1));
+        Thread closer = new Thread(slot::close);
+        closer.start();
+        slot.awaitTaken(); // a closed slot ends the wait
+        closer.join();
+        slot.take(10).close();
+    }
 }

@@ -193,6 +193,8 @@ class DetectionConfigTest {
         });
         long decoded5 = run[0].capture.stats().framesReceived();
         assertThat(run[0].pipeline.processedFrames()).isBetween(decoded5 / 2 - 2, decoded5 / 2 + 2);
+        assertThat(run[0].capture.stats().framesNotConverted()).as("frames between rounds are decoded, not converted")
+                .isGreaterThan(decoded5 / 2 * 3 / 4);
         assertThat(aboveSourceLines(log5)).isEmpty();
     }
 

@@ -80,4 +80,29 @@ class DetectionScheduleTest {
         assertThat(five.due(900, 9)).isTrue(); // as without frame numbers: the rounds of 200, 400 and 600 were skipped
         assertThat(five.skipped()).isEqualTo(3);
     }
+
+    /**
+     * wanted() answers like due() without moving the schedule: for every frame of a 10 fps stream, at 5 rounds per
+     * second, with frame times jittering by up to 20 ms and a clock that jumps back, a frame due() accepts is always
+     * wanted, and the frames between rounds are not.
+     */
+    @Test
+    void wantedIsTrueForEveryFrameThatIsDueAndFalseBetweenRounds() {
+        DetectionSchedule s = new DetectionSchedule(200);
+        java.util.Random r = new java.util.Random(7);
+        long notWanted = 0;
+        for (int i = 0; i < 400; i++) {
+            long t = (i < 200 ? i : i - 200) * 100L + r.nextInt(21) - 10; // the clock goes back at frame 200
+            boolean wanted = s.wanted(t);
+            assertThat(s.wanted(t)).as("asking twice changes nothing").isEqualTo(wanted);
+            boolean due = s.due(t, i);
+            if (due) {
+                assertThat(wanted).as("frame %d at %d ms is due, so it must have been wanted", i, t).isTrue();
+            } else if (!wanted) {
+                notWanted++;
+            }
+        }
+        assertThat(notWanted).as("frames between rounds are not wanted").isGreaterThan(190);
+        assertThat(new DetectionSchedule(0).wanted(5)).as("detect-fps 0: every frame").isTrue();
+    }
 }

@@ -66,6 +66,8 @@ class HealthAndMetricsTest {
         Map<?, ?> goodData = (Map<?, ?>) goodCheck.get("data");
         assertThat(goodData.get("state")).isIn("streaming", "ended");
         assertThat(((Number) goodData.get("framesReceived")).longValue()).isGreaterThanOrEqualTo(30);
+        assertThat(((Number) goodData.get("framesNotConverted")).longValue()).as("frames between rounds at detect-fps 5 of 10 fps")
+                .isPositive().isLessThan(((Number) goodData.get("framesReceived")).longValue());
         assertThat(goodData.get("resolution")).isEqualTo("768x576");
         assertThat(goodData.get("fpsExpected")).isEqualTo("10.00");
         assertThat(goodData.get("detectFps")).isEqualTo("5.00");
