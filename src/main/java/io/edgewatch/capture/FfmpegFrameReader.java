@@ -34,6 +34,8 @@ public final class FfmpegFrameReader implements AutoCloseable {
     private final String openUrl;
     private FFmpegFrameGrabber grabber;
     private volatile TlsTunnel tunnel;
+    /** Row alignment of converted frames, pixels (64 BGR pixels = 192 bytes, a multiple of any SIMD width). */
+    private static final int ROW_ALIGN_PX = 64;
     private SwsContext sws; // cached colour conversion context (sws_getCachedContext)
     private AVFrame decoded; // the decoder's picture between decode() and convert()/skip(), owned by the grabber
     private long decodedTimeMs;
@@ -190,12 +192,20 @@ public final class FfmpegFrameReader implements AutoCloseable {
             throw new FrameGrabber.Exception("camera " + settings.cameraId() + ": FFmpeg cannot convert pixel format "
                     + p.format() + " (" + w + "x" + h + ") to BGR");
         }
-        Mat image = new Mat(h, w, opencv_core.CV_8UC3);
+        // rows padded to a multiple of 64 pixels (as JavaCV's own buffer): swscale's vector code leaves the last pixels of
+        // a row unwritten when the destination stride is not aligned (measured: 640 of 642 columns written, the last two
+        // black); the frame is the unpadded view, which OpenCV and the stages handle by its step
+        int paddedCols = (w + ROW_ALIGN_PX - 1) / ROW_ALIGN_PX * ROW_ALIGN_PX;
+        Mat rows = new Mat(h, paddedCols, opencv_core.CV_8UC3);
         try (PointerPointer<BytePointer> dst = new PointerPointer<>(1);
              IntPointer dstStride = new IntPointer(1)) {
-            dst.put(0, image.data());
-            dstStride.put(0, (int) (image.step1(0) * image.elemSize1())); // bytes per row
+            dst.put(0, rows.data());
+            dstStride.put(0, paddedCols * 3); // bytes per row
             swscale.sws_scale(sws, new PointerPointer<>(p), p.linesize(), 0, h, dst, dstStride);
+        }
+        Mat image = paddedCols == w ? rows : rows.colRange(0, w); // the view shares (and keeps) the pixels
+        if (image != rows) {
+            rows.close();
         }
         return new CapturedFrame(image, w, h, seq++, decodedTimeMs, decodedPtsMs);
     }

@@ -1,10 +1,15 @@
 package io.edgewatch.capture;
 
 import io.edgewatch.testsupport.TestPaths;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -71,6 +76,59 @@ class FfmpegFrameReaderTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Widths that are not a multiple of 64 pixels and other pixel formats, in clips made here with FFmpeg (random
+     * pixels, so every column counts): the same pixels as JavaCV's conversion, the last columns included (an unaligned
+     * destination once left swscale's last two columns black), for MPEG-4 4:2:0 at 642x482 (CIF-like odd sizes), FFV1
+     * 4:4:4, grey and 10-bit at 352x288, and MJPEG full-range 4:2:2 at 720x480.
+     */
+    @Test
+    void oddWidthsAndPixelFormatsConvertLikeJavaCv(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        record Clip(String name, int codec, int pixelFormat, int width, int height) { }
+        List<Clip> clips = List.of(
+                new Clip("mpeg4.avi", avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 642, 482),
+                new Clip("ffv1-444.mkv", avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_YUV444P, 352, 288),
+                new Clip("ffv1-gray.mkv", avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_GRAY8, 352, 288),
+                new Clip("ffv1-10bit.mkv", avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_YUV420P10LE, 352, 288),
+                new Clip("mjpeg.avi", avcodec.AV_CODEC_ID_MJPEG, avutil.AV_PIX_FMT_YUVJ422P, 720, 480));
+        for (Clip c : clips) {
+            String file = dir.resolve(c.name()).toString();
+            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file, c.width(), c.height());
+                 OpenCVFrameConverter.ToMat toFrame = new OpenCVFrameConverter.ToMat()) {
+                rec.setVideoCodec(c.codec());
+                rec.setPixelFormat(c.pixelFormat());
+                rec.setFrameRate(10);
+                rec.setFormat(c.name().endsWith(".mkv") ? "matroska" : "avi");
+                rec.start();
+                for (int i = 0; i < 5; i++) {
+                    try (Mat noise = new Mat(c.height(), c.width(), opencv_core.CV_8UC3)) {
+                        opencv_core.randu(noise, new Mat(1, 1, opencv_core.CV_64F, new Scalar(0)), new Mat(1, 1, opencv_core.CV_64F, new Scalar(255)));
+                        rec.record(toFrame.convert(noise));
+                    }
+                }
+                rec.stop();
+            }
+            int frames = 0;
+            try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", file), 0);
+                 FFmpegFrameGrabber g = new FFmpegFrameGrabber(file);
+                 OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat()) {
+                r.open();
+                g.start();
+                for (Frame jf = g.grabImage(); jf != null; jf = g.grabImage(), frames++) {
+                    Mat reference = toMat.convert(jf);
+                    try (CapturedFrame f = r.next(); Mat diff = new Mat()) {
+                        assertThat(f).as("%s frame %d", c.name(), frames).isNotNull();
+                        assertThat(f.width()).isEqualTo(reference.cols()).isEqualTo(c.width());
+                        opencv_core.absdiff(f.image(), reference, diff);
+                        assertThat(opencv_core.countNonZero(diff.reshape(1, 0))).as("%s frame %d: pixels that differ", c.name(), frames).isZero();
+                    }
+                }
+                assertThat(r.next()).isNull();
+            }
+            assertThat(frames).as(c.name()).isEqualTo(5);
         }
     }
 
