@@ -1,12 +1,10 @@
 package io.edgewatch.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.testsupport.LogCapture;
 import io.edgewatch.testsupport.Mosquitto;
 import io.edgewatch.testsupport.MqttRecorder;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,29 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (0x87 from an ACL) that keep events in the spool until the broker accepts them.
  */
 class BrokerFailoverTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MqttSettings settings(String url, String clientId, String device) {
         return new MqttSettings(url, clientId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), 1, 30, "edgewatch/" + device + "/availability");
-    }
-
-    private static SpoolSettings spool(Path dir) {
-        return new SpoolSettings(dir, 10_000_000, 3_600_000, false, 4, 100, 1_000);
-    }
-
-    private static byte[] event(long seq) {
-        return ("{\"schema\":\"edgewatch.event/1\",\"type\":\"enter\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Set<Long> seqs(MqttRecorder rec, String topic) throws Exception {
-        Set<Long> out = new TreeSet<>();
-        for (MqttRecorder.Message m : rec.messages()) {
-            if (m.topic().equals(topic)) {
-                out.add(JSON.readTree(m.payload()).get("seq").asLong());
-            }
-        }
-        return out;
     }
 
     @Test
@@ -57,7 +36,7 @@ class BrokerFailoverTest {
              MqttRecorder recB = new MqttRecorder(b.url(), "edgewatch/fo/#")) {
             MqttSettings ms = settings(a.url() + ", " + b.url(), "edgewatch-fo", "fo");
             assertThat(ms.urls()).containsExactly(a.url(), b.url());
-            SpoolSettings ss = spool(dir);
+            SpoolSettings ss = SinkFixtures.spool(dir);
             long[] worstSendNs = {0};
             MqttEventSink[] holder = new MqttEventSink[1];
             List<String> log = LogCapture.during("io.edgewatch.mqtt", () -> {
@@ -67,7 +46,7 @@ class BrokerFailoverTest {
                 assertThat(sink.node()).as("first node that answers").isEqualTo(a.url());
                 for (long seq = 1; seq <= total; seq++) {
                     long t0 = System.nanoTime();
-                    sink.sendEvent(seq, topic, event(seq));
+                    sink.sendEvent(seq, topic, SinkFixtures.event(seq));
                     worstSendNs[0] = Math.max(worstSendNs[0], System.nanoTime() - t0);
                     if (seq == total / 3) {
                         a.kill(); // SIGKILL node A mid-stream
@@ -80,9 +59,9 @@ class BrokerFailoverTest {
                 recB.awaitQuiet(500, 10_000);
                 sink.close();
             });
-            Set<Long> all = new TreeSet<>(seqs(recA, topic));
+            Set<Long> all = new TreeSet<>(recA.seqs(topic));
             int onA = all.size();
-            Set<Long> onB = seqs(recB, topic);
+            Set<Long> onB = recB.seqs(topic);
             all.addAll(onB);
             System.out.printf("failover: %d events, %d arrived on node A before the kill, %d on node B, worst sendEvent %.2f ms%n",
                     total, onA, onB.size(), worstSendNs[0] / 1e6);
@@ -101,8 +80,8 @@ class BrokerFailoverTest {
         Path dir = Files.createTempDirectory("twin");
         try (Mosquitto broker = Mosquitto.start(null)) {
             MqttSettings ms = settings(broker.url(), "edgewatch-twin", "twin");
-            SpoolSettings s1 = spool(dir.resolve("one"));
-            SpoolSettings s2 = spool(dir.resolve("two"));
+            SpoolSettings s1 = SinkFixtures.spool(dir.resolve("one"));
+            SpoolSettings s2 = SinkFixtures.spool(dir.resolve("two"));
             MqttEventSink[] sinks = new MqttEventSink[2];
             List<String> log = LogCapture.during("io.edgewatch.mqtt", () -> {
                 sinks[0] = new MqttEventSink(ms, s1, new EventSpool(s1), "edgewatch/twin/gap", "twin");
@@ -149,7 +128,7 @@ class BrokerFailoverTest {
         int total = 50;
         try (Mosquitto broker = Mosquitto.start("user root\nacl_file " + acl + "\n");
              MqttRecorder rec = new MqttRecorder(broker.url(), "edgewatch/ref/#")) {
-            SpoolSettings ss = spool(dir.resolve("spool"));
+            SpoolSettings ss = SinkFixtures.spool(dir.resolve("spool"));
             MqttEventSink[] holder = new MqttEventSink[1];
             List<String> log = LogCapture.during("io.edgewatch.mqtt", () -> {
                 MqttEventSink sink = new MqttEventSink(settings(broker.url(), "edgewatch-ref", "ref"), ss, new EventSpool(ss),
@@ -157,7 +136,7 @@ class BrokerFailoverTest {
                 holder[0] = sink;
                 assertThat(sink.awaitConnected(10_000)).isTrue();
                 for (long seq = 1; seq <= total; seq++) {
-                    sink.sendEvent(seq, topic, event(seq));
+                    sink.sendEvent(seq, topic, SinkFixtures.event(seq));
                 }
                 long end = System.currentTimeMillis() + 15_000;
                 while (sink.eventsRefused() < 3 && System.currentTimeMillis() < end) {
@@ -169,7 +148,7 @@ class BrokerFailoverTest {
                 assertThat(sink.eventsRejected()).isZero();
                 assertThat(sink.eventsDropped()).isZero();
                 assertThat(sink.connected()).as("a refusal is no disconnect").isTrue();
-                assertThat(seqs(rec, topic)).isEmpty();
+                assertThat(rec.seqs(topic)).isEmpty();
                 Files.writeString(acl, "topic read #\ntopic write edgewatch/ref/#\n");
                 broker.reload();
                 assertThat(sink.awaitDrained(30_000)).as("drained once the ACL allows the topic").isTrue();
@@ -178,7 +157,7 @@ class BrokerFailoverTest {
                         sink.eventsRefused(), sink.eventsRetried());
                 sink.close();
             });
-            Set<Long> got = seqs(rec, topic);
+            Set<Long> got = rec.seqs(topic);
             for (long s = 1; s <= total; s++) {
                 assertThat(got).as("seq " + s).contains(s);
             }

@@ -1,17 +1,14 @@
 package io.edgewatch.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.testsupport.Mosquitto;
 import io.edgewatch.testsupport.MqttRecorder;
 import io.edgewatch.testsupport.TestPaths;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,29 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gate-02) delivers nothing under the other id, and keeps every event in its spool.
  */
 class FleetAclTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MqttSettings settings(String url, String device, String user, String password) {
         return new MqttSettings(url, "edgewatch-" + device, Optional.of(user), Optional.of(password), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), 1, 30, "edgewatch/" + device + "/availability");
-    }
-
-    private static SpoolSettings spool(Path dir) {
-        return new SpoolSettings(dir, 10_000_000, 3_600_000, false, 4, 100, 1_000);
-    }
-
-    private static byte[] event(long seq) {
-        return ("{\"schema\":\"edgewatch.event/1\",\"type\":\"enter\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Set<Long> seqs(MqttRecorder rec, String topic) throws Exception {
-        Set<Long> out = new TreeSet<>();
-        for (MqttRecorder.Message m : rec.messages()) {
-            if (m.topic().equals(topic)) {
-                out.add(JSON.readTree(m.payload()).get("seq").asLong());
-            }
-        }
-        return out;
     }
 
     @Test
@@ -62,19 +40,19 @@ class FleetAclTest {
              MqttRecorder availability = new MqttRecorder(broker.url(), "edgewatch/+/availability", false, "central", "pw-central");
              MqttRecorder otherDevice = new MqttRecorder(broker.url(), "edgewatch/#", false, "gate-02", "pw-gate-02")) {
             String own = "edgewatch/gate-01/cam1/events";
-            MqttEventSink sink = new MqttEventSink(settings(broker.url(), "gate-01", "gate-01", "pw-gate-01"), spool(dir.resolve("spool1")),
-                    new EventSpool(spool(dir.resolve("spool1"))), "edgewatch/gate-01/gap", "gate-01");
+            MqttEventSink sink = new MqttEventSink(settings(broker.url(), "gate-01", "gate-01", "pw-gate-01"), SinkFixtures.spool(dir.resolve("spool1")),
+                    new EventSpool(SinkFixtures.spool(dir.resolve("spool1"))), "edgewatch/gate-01/gap", "gate-01");
             try {
                 assertThat(sink.awaitConnected(10_000)).isTrue();
                 for (long seq = 1; seq <= total; seq++) {
-                    sink.sendEvent(seq, own, event(seq));
+                    sink.sendEvent(seq, own, SinkFixtures.event(seq));
                 }
                 assertThat(sink.awaitDrained(15_000)).as("every event acknowledged").isTrue();
                 central.awaitQuiet(500, 10_000);
             } finally {
                 sink.close();
             }
-            Set<Long> got = seqs(central, own);
+            Set<Long> got = central.seqs(own);
             System.out.printf("own id: central got %d of %d, other device saw %d messages, availability %s%n", got.size(), total,
                     otherDevice.messages().size(), availability.messages());
             assertThat(got).hasSize(total);
@@ -84,12 +62,12 @@ class FleetAclTest {
 
             // a mis-set device id: logs in as gate-01, publishes as gate-02
             String other = "edgewatch/gate-02/cam1/events";
-            MqttEventSink wrong = new MqttEventSink(settings(broker.url(), "gate-02", "gate-01", "pw-gate-01"), spool(dir.resolve("spool2")),
-                    new EventSpool(spool(dir.resolve("spool2"))), "edgewatch/gate-02/gap", "gate-02");
+            MqttEventSink wrong = new MqttEventSink(settings(broker.url(), "gate-02", "gate-01", "pw-gate-01"), SinkFixtures.spool(dir.resolve("spool2")),
+                    new EventSpool(SinkFixtures.spool(dir.resolve("spool2"))), "edgewatch/gate-02/gap", "gate-02");
             try {
                 boolean connected = wrong.awaitConnected(10_000);
                 for (long seq = 1; seq <= total; seq++) {
-                    wrong.sendEvent(seq, other, event(seq));
+                    wrong.sendEvent(seq, other, SinkFixtures.event(seq));
                 }
                 long end = System.currentTimeMillis() + 10_000;
                 while (wrong.eventsRefused() == 0 && System.currentTimeMillis() < end) {
@@ -98,7 +76,7 @@ class FleetAclTest {
                 System.out.printf("mis-set id: connected %s, refused %d, last refusal %s, spool %d, %s%n", connected, wrong.eventsRefused(),
                         wrong.lastRefusal(), wrong.spoolDepth(), wrong.describe());
                 central.awaitQuiet(500, 5_000);
-                assertThat(seqs(central, other)).as("nothing under another device's id").isEmpty();
+                assertThat(central.seqs(other)).as("nothing under another device's id").isEmpty();
                 assertThat(wrong.spoolDepth()).as("nothing refused is lost").isEqualTo(total);
                 assertThat(wrong.eventsRefused()).isPositive();
                 assertThat(wrong.lastRefusal()).startsWith("0x87 not authorized");

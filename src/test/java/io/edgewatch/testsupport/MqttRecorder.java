@@ -12,6 +12,7 @@ import java.util.UUID;
 
 /** A real MQTT v5 subscriber (Paho) that records every message on a topic filter. */
 public final class MqttRecorder implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     /** One received message; {@code receivedMs} is the recorder's clock (epoch ms) when it arrived. */
     public record Message(String topic, String payload, boolean retained, int qos, long receivedMs) {
         public Message(String topic, String payload, boolean retained, int qos) {
@@ -93,6 +94,17 @@ public final class MqttRecorder implements AutoCloseable {
         synchronized (messages) {
             return new ArrayList<>(messages);
         }
+    }
+
+    /** The {@code seq} of every message so far on exactly {@code topic} (event JSON), sorted, duplicates once. */
+    public java.util.SortedSet<Long> seqs(String topic) throws java.io.IOException {
+        java.util.SortedSet<Long> out = new java.util.TreeSet<>();
+        for (Message m : messages()) {
+            if (m.topic().equals(topic)) {
+                out.add(JSON.readTree(m.payload()).get("seq").asLong());
+            }
+        }
+        return out;
     }
 
     /** Waits until at least {@code n} messages arrived or the time-out passed; returns the count. */
