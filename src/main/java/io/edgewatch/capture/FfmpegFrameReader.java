@@ -131,8 +131,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
     /**
      * Decodes the next video frame and keeps it in the decoder's own (YUV) buffer, without converting it: the caller
      * then {@link #convert()}s it or {@link #skip()}s it, so a frame nobody will analyse costs only its decoding (the
-     * colour conversion and copy are about as dear as decoding itself). Frames without a picture are counted as
-     * corrupt and passed over.
+     * colour conversion and copy are about as dear as decoding itself). Frames without a picture or pixel format, and
+     * frames larger than {@code max-frame-px} (a size change mid-stream; the declared size is checked at open), are
+     * counted as corrupt and passed over.
      *
      * @return false at the end of the stream
      * @throws FrameGrabber.Exception on a read error
@@ -149,8 +150,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
                 return false;
             }
             AVFrame picture = f.opaque instanceof AVFrame a ? a : null;
-            if (picture == null || picture.data(0) == null || picture.width() <= 0 || picture.height() <= 0) {
-                corrupt++;
+            if (picture == null || picture.data(0) == null || picture.format() < 0 || picture.width() <= 0 || picture.height() <= 0
+                    || picture.width() > settings.maxFramePx() || picture.height() > settings.maxFramePx()) {
+                corrupt++; // no picture, no pixel format, or a size change mid-stream beyond edgewatch.capture.max-frame-px
                 continue;
             }
             decoded = picture;

@@ -132,6 +132,21 @@ class FfmpegFrameReaderTest {
         }
     }
 
+    /**
+     * The reader refuses to convert a picture larger than max-frame-px whatever the stream declared at open (a size
+     * change mid-stream): such frames count as corrupt, none is handed over, and the stream still ends normally.
+     */
+    @Test
+    void picturesLargerThanTheLimitAreNeverConverted() throws Exception {
+        CaptureSettings s = CaptureSettings.defaults("t", TestPaths.vtest().toString()).withMaxFramePx(700); // 768 wide
+        try (FfmpegFrameReader r = new FfmpegFrameReader(s, 0)) {
+            r.open();
+            assertThat(r.next()).isNull();
+            assertThat(r.corruptFrames()).isEqualTo(795);
+            assertThat(r.nextSeq()).isZero();
+        }
+    }
+
     /** Skipped frames are decoded but not converted, and keep their numbers and times (gaps for the consumer). */
     @Test
     void skippedFramesKeepTheirNumbersAndTimes() throws Exception {
