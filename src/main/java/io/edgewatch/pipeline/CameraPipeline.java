@@ -118,7 +118,9 @@ public final class CameraPipeline implements Runnable {
         this.detector = detector;
         this.detection = detection;
         this.schedule = new DetectionSchedule(detection.intervalMs());
-        capture.demand(schedule::wanted); // frames not due at the detection rate are decoded but never converted
+        if (detection.intervalMs() > 0) {
+            capture.demand(schedule::wanted); // frames not due at the detection rate are decoded but never converted
+        }
         this.tracker = new Tracker(trackerSettings, trackIdPrefix, detection.stationaryAfterMs());
         this.events = events;
         this.publisher = publisher;
