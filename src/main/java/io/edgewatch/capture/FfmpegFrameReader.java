@@ -37,6 +37,8 @@ public final class FfmpegFrameReader implements AutoCloseable {
     /** Row alignment of converted frames, pixels (64 BGR pixels = 192 bytes, a multiple of any SIMD width). */
     private static final int ROW_ALIGN_PX = 64;
     private SwsContext sws; // cached colour conversion context (sws_getCachedContext)
+    private final PointerPointer<BytePointer> dstData = new PointerPointer<>(1); // sws_scale's destination plane, reused
+    private final IntPointer dstStride = new IntPointer(1);
     private AVFrame decoded; // the decoder's picture between decode() and convert()/skip(), owned by the grabber
     private long decodedTimeMs;
     private long decodedPtsMs = -1;
@@ -199,12 +201,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
         // black); the frame is the unpadded view, which OpenCV and the stages handle by its step
         int paddedCols = (w + ROW_ALIGN_PX - 1) / ROW_ALIGN_PX * ROW_ALIGN_PX;
         Mat rows = new Mat(h, paddedCols, opencv_core.CV_8UC3);
-        try (PointerPointer<BytePointer> dst = new PointerPointer<>(1);
-             IntPointer dstStride = new IntPointer(1)) {
-            dst.put(0, rows.data());
-            dstStride.put(0, paddedCols * 3); // bytes per row
-            swscale.sws_scale(sws, new PointerPointer<>(p), p.linesize(), 0, h, dst, dstStride);
-        }
+        dstData.put(0, rows.data());
+        dstStride.put(0, paddedCols * 3); // bytes per row
+        swscale.sws_scale(sws, new PointerPointer<>(p), p.linesize(), 0, h, dstData, dstStride);
         Mat image = paddedCols == w ? rows : rows.colRange(0, w); // the view shares (and keeps) the pixels
         if (image != rows) {
             rows.close();
@@ -301,5 +300,7 @@ public final class FfmpegFrameReader implements AutoCloseable {
             swscale.sws_freeContext(sws);
             sws = null;
         }
+        dstData.close();
+        dstStride.close();
     }
 }

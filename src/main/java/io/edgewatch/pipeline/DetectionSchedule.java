@@ -43,21 +43,18 @@ public final class DetectionSchedule {
         if (seq != Long.MAX_VALUE) {
             lastSeq = seq;
         }
+        double next = nextDueMs;
+        if (!isRound(timeMs, next)) {
+            return false;
+        }
         if (intervalMs == 0) {
             return true;
         }
-        if (Double.isNaN(nextDueMs)) {
+        if (Double.isNaN(next) || clockWentBack(timeMs, next)) { // first frame; file looped, camera clock reset
             nextDueMs = timeMs + intervalMs;
             return true;
         }
-        if (timeMs < nextDueMs - intervalMs / 4) {
-            if (nextDueMs - timeMs > 10 * intervalMs) { // the clock went back (file looped, camera clock reset)
-                nextDueMs = timeMs + intervalMs;
-                return true;
-            }
-            return false;
-        }
-        long late = (long) Math.floor((timeMs - nextDueMs) / intervalMs + 0.25);
+        long late = (long) Math.floor((timeMs - next) / intervalMs + 0.25);
         if (late > 0) {
             skipped += Math.min(late, missedFrames);
         }
@@ -68,13 +65,25 @@ public final class DetectionSchedule {
     /**
      * Whether a frame at {@code timeMs} could be a detection round, without changing the schedule: the capture thread's
      * question before it converts a decoded frame ({@link io.edgewatch.capture.FrameDemand}). True for every frame
-     * {@link #due} would accept (on time or late, up to a quarter interval early, the first frame, a clock that went
-     * back); a frame seen by the capture before the pipeline has moved the schedule on may be answered true and then
+     * {@link #due} would accept, by the same rule (on time or late, up to a quarter interval early, the first frame, a
+     * clock that went back); a frame seen by the capture before the pipeline has moved the schedule on may be answered true and then
      * not be due, never the other way round, because the due time only moves forward between clock resets.
      */
     public boolean wanted(long timeMs) {
-        double next = nextDueMs;
-        return intervalMs == 0 || Double.isNaN(next) || timeMs >= next - intervalMs / 4 || next - timeMs > 10 * intervalMs;
+        return isRound(timeMs, nextDueMs);
+    }
+
+    /**
+     * The one rule of {@link #due} and {@link #wanted}: a frame at {@code timeMs} is a round against the due time
+     * {@code next} (NaN before the first frame) unless it is more than a quarter interval early, or the clock went back.
+     */
+    private boolean isRound(long timeMs, double next) {
+        return intervalMs == 0 || Double.isNaN(next) || timeMs >= next - intervalMs / 4 || clockWentBack(timeMs, next);
+    }
+
+    /** More than ten intervals before the due time: the clock went back (a looped file, a camera clock reset). */
+    private boolean clockWentBack(long timeMs, double next) {
+        return next - timeMs > 10 * intervalMs;
     }
 
     /** Rounds that were due but skipped for lack of time, since start. */
