@@ -46,11 +46,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Benchmark {
     /** Frames processed before timing starts (JIT compilation, caches, interpreter warm-up). */
     public static final int WARMUP_FRAMES = 30;
+    /** Detections in a frame from which its track stage also counts as {@link #CROWD_STAGE} (issue 11: 20 people). */
+    public static final int CROWD = 20;
+    /** Stage name of the track stage on frames with at least {@link #CROWD} detections. */
+    public static final String CROWD_STAGE = "track@20+";
 
     /**
      * Figures of one run.
      *
-     * @param stages       per-stage statistics, ms per analysed frame: decode, motion, preprocess, invoke, postprocess, track, publish, pipeline
+     * @param stages       per-stage statistics, ms per analysed frame: decode, motion, preprocess, invoke, postprocess, track, publish,
+     *                     pipeline, and {@code track@20+}: the track stage on the frames with at least {@value #CROWD} detections
+     * @param people       detections per analysed frame (the people in view, for a person-only filter)
      * @param rawInvoke    raw invoke statistics, ms
      * @param frames       frames processed
      * @param pipelineFps  frames / wall time of the pipeline pass
@@ -59,14 +65,16 @@ public final class Benchmark {
      * @param ratio        pipeline ms per frame / (decode mean + raw invoke mean)
      * @param coldRatio    the same ratio of the first warm-up pass (fresh JVM), NaN without warm-up pass
      */
-    public record Result(Map<String, DescriptiveStatistics> stages, DescriptiveStatistics rawInvoke, long frames,
+    public record Result(Map<String, DescriptiveStatistics> stages, DescriptiveStatistics people, DescriptiveStatistics rawInvoke, long frames,
                          double pipelineFps, double rssMb, long events, long maxPayloadBytes, double ratio, double coldRatio) {
         /** Human-readable table; the last line is {@code ratio <x>}. */
         public String table() {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "%-12s %10s %10s%n", "stage", "median_ms", "p95_ms"));
-            stages.forEach((k, v) -> sb.append(row(k, v)));
+            stages.forEach((k, v) -> sb.append(v.getN() > 0 ? row(k, v) : String.format(Locale.ROOT, "%-12s %10s %10s%n", k, "-", "-")));
             sb.append(row("raw_invoke", rawInvoke));
+            sb.append(String.format(Locale.ROOT, "people (detections per analysed frame) median %.0f max %.0f; frames with >= %d: %d%n",
+                    people.getPercentile(50), people.getMax(), CROWD, stages.get(CROWD_STAGE).getN()));
             sb.append(String.format(Locale.ROOT, "frames %d  pipeline_fps %.1f  pipeline_ms_per_frame %.3f (wall time / frames)  events %d  max_payload_bytes %d  rss_mb %.0f%n",
                     frames, pipelineFps, 1000.0 / pipelineFps, events, maxPayloadBytes, rssMb));
             sb.append(String.format(Locale.ROOT, "means_ms decode %.3f  raw_invoke %.3f%n", stages.get("decode").getMean(), rawInvoke.getMean()));
@@ -153,16 +161,17 @@ public final class Benchmark {
         }
         listener.pass("timed pass");
         Result r = pass(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper, listener);
-        return new Result(r.stages(), r.rawInvoke(), r.frames(), r.pipelineFps(), r.rssMb(), r.events(), r.maxPayloadBytes(), r.ratio(), cold);
+        return new Result(r.stages(), r.people(), r.rawInvoke(), r.frames(), r.pipelineFps(), r.rssMb(), r.events(), r.maxPayloadBytes(), r.ratio(), cold);
     }
 
     private static Result pass(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
                                TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper,
                                Listener listener) throws FrameGrabber.Exception {
         Map<String, DescriptiveStatistics> st = new LinkedHashMap<>();
-        for (String k : new String[]{"decode", "motion", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline"}) {
+        for (String k : new String[]{"decode", "motion", "preprocess", "invoke", "postprocess", "track", CROWD_STAGE, "publish", "pipeline"}) {
             st.put(k, new DescriptiveStatistics());
         }
+        DescriptiveStatistics people = new DescriptiveStatistics();
         DiscardingSink sink = new DiscardingSink();
         EventPublisher publisher = new EventPublisher(sink, mapper, "edgewatch", 1);
         CaptureSettings cs = CaptureSettings.defaults("bench", source.toString());
@@ -202,6 +211,10 @@ public final class Benchmark {
                         st.get("invoke").addValue(t.invokeMs());
                         st.get("postprocess").addValue(t.postprocessMs());
                         st.get("track").addValue(t.trackMs());
+                        if (t.detections() >= CROWD) {
+                            st.get(CROWD_STAGE).addValue(t.trackMs());
+                        }
+                        people.addValue(t.detections());
                         st.get("publish").addValue(t.publishMs());
                         st.get("pipeline").addValue(decodeMs + t.totalMs());
                         timedFrames++;
@@ -226,7 +239,7 @@ public final class Benchmark {
         double perFrameMs = wallNs / 1e6 / timedFrames;
         // means on both sides: pipeline wall time per frame against decode and raw invoke time per frame
         double ratio = perFrameMs / (st.get("decode").getMean() + raw.getMean());
-        return new Result(st, raw, timedFrames, timedFrames / (wallNs / 1e9), rssMb(), publisher.published(), publisher.maxPayloadBytes(), ratio,
+        return new Result(st, people, raw, timedFrames, timedFrames / (wallNs / 1e9), rssMb(), publisher.published(), publisher.maxPayloadBytes(), ratio,
                 Double.NaN);
     }
 

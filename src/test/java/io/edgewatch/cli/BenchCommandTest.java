@@ -45,6 +45,16 @@ class BenchCommandTest {
         for (String stage : List.of("decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline", "raw_invoke")) {
             assertThat(out).as(stage).anySatisfy(l -> assertThat(l).matches(stage + " +\\d+\\.\\d{3} +\\d+\\.\\d{3}"));
         }
+        // the track stage on crowded frames is its own row (figures, or "-" when no frame had 20 detections), and the
+        // people in view are counted: vtest.avi shows about 5 to 15 people at a time
+        assertThat(out).anySatisfy(l -> assertThat(l).matches("track@20\\+ +(\\d+\\.\\d{3} +\\d+\\.\\d{3}|- +-)"));
+        String people = out.stream().filter(l -> l.startsWith("people ")).findFirst().orElseThrow();
+        java.util.regex.Matcher pm = java.util.regex.Pattern.compile(
+                "people \\(detections per analysed frame\\) median (\\d+) max (\\d+); frames with >= 20: (\\d+)").matcher(people);
+        assertThat(pm.matches()).as(people).isTrue();
+        assertThat(Integer.parseInt(pm.group(1))).as(people).isBetween(2, 20);
+        assertThat(Integer.parseInt(pm.group(2))).as(people).isGreaterThanOrEqualTo(Integer.parseInt(pm.group(1)));
+        assertThat(Integer.parseInt(pm.group(3))).as(people).isLessThanOrEqualTo(60);
         // 90 frames, 30 of them warm-up in each pass: 60 timed frames
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("frames 60 "));
         assertThat(out).anySatisfy(l -> assertThat(l).matches("cold_ratio \\d+\\.\\d{3} .*"));
