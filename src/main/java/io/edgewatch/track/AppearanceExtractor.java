@@ -88,8 +88,14 @@ public final class AppearanceExtractor {
                 int bl = buf.get(at) & 0xff;
                 int gr = buf.get(at + 1) & 0xff;
                 int rd = buf.get(at + 2) & 0xff;
-                hist[bin(rd, gr, bl)]++;
-                colours[ClothingColour.of(rd, gr, bl).ordinal()]++;
+                // max, saturation and hue once per pixel, for both the histogram bin and the palette colour
+                int max = Math.max(rd, Math.max(gr, bl));
+                int min = Math.min(rd, Math.min(gr, bl));
+                int s = max == 0 ? 0 : 255 * (max - min) / max;
+                double hue = s >= Math.min(GREY_SATURATION, ClothingColour.GREY_SATURATION) && max >= Math.min(DARK_VALUE, ClothingColour.BLACK_VALUE)
+                        ? ClothingColour.hue(rd, gr, bl, max, min) : Double.NaN;
+                hist[bin(max, s, hue)]++;
+                colours[ClothingColour.of(max, s, hue).ordinal()]++;
                 n++;
             }
         }
@@ -109,10 +115,14 @@ public final class AppearanceExtractor {
         int max = Math.max(r, Math.max(g, b));
         int min = Math.min(r, Math.min(g, b));
         int s = max == 0 ? 0 : 255 * (max - min) / max;
+        return bin(max, s, s >= GREY_SATURATION && max >= DARK_VALUE ? ClothingColour.hue(r, g, b, max, min) : Double.NaN);
+    }
+
+    /** The same from a pixel's max, saturation and hue (hue read only when {@code s >= GREY_SATURATION && max >= DARK_VALUE}). */
+    private static int bin(int max, int s, double hue) {
         if (s < GREY_SATURATION || max < DARK_VALUE) {
             return Appearance.HUE_BINS * Appearance.SAT_BINS + Math.min(Appearance.GREY_BINS - 1, max * Appearance.GREY_BINS / 256);
         }
-        double hue = ClothingColour.hue(r, g, b, max, min);
         int hb = Math.min(Appearance.HUE_BINS - 1, (int) (hue * Appearance.HUE_BINS / 360));
         int sb = Math.min(Appearance.SAT_BINS - 1, (s - GREY_SATURATION) * Appearance.SAT_BINS / (256 - GREY_SATURATION));
         return hb * Appearance.SAT_BINS + sb;

@@ -47,14 +47,27 @@ public enum ClothingColour {
     public static ClothingColour of(int r, int g, int b) {
         int max = Math.max(r, Math.max(g, b));
         int min = Math.min(r, Math.min(g, b));
-        if (max < 50) {
+        int s = max == 0 ? 0 : 255 * (max - min) / max;
+        return of(max, s, max >= BLACK_VALUE && s >= GREY_SATURATION ? hue(r, g, b, max, min) : Double.NaN);
+    }
+
+    /** Value (0..255) below which a pixel is black. */
+    static final int BLACK_VALUE = 50;
+
+    /**
+     * The same rules from a pixel's parts, for callers that already have them (the appearance extractor).
+     *
+     * @param max max(r, g, b), 0..255
+     * @param s   saturation {@code 255 * (max - min) / max} (0 when max is 0), 0..255
+     * @param hue {@link #hue} degrees 0..360; read only when {@code max >= 50 && s >= 50}
+     */
+    static ClothingColour of(int max, int s, double hue) {
+        if (max < BLACK_VALUE) {
             return BLACK;
         }
-        int s = 255 * (max - min) / max;
         if (s < GREY_SATURATION) {
             return max < 170 ? GREY : WHITE;
         }
-        double hue = hue(r, g, b, max, min);
         boolean reddish = hue < 15 || hue >= 340;
         boolean brownHue = hue >= 10 && hue < 70;
         if ((brownHue && max < 130) || ((hue < 10 || hue >= 340) && max < 90)) {
@@ -86,7 +99,7 @@ public enum ClothingColour {
         double d = max - min;
         double hue;
         if (max == r) {
-            hue = 60 * (((g - b) / d) % 6);
+            hue = 60 * ((g - b) / d); // in -60..60: the "mod 6" of the usual formula changes nothing here
         } else if (max == g) {
             hue = 60 * ((b - r) / d + 2);
         } else {

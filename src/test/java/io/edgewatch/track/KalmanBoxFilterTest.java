@@ -1,7 +1,14 @@
 package io.edgewatch.track;
 
 import io.edgewatch.detect.BoxNorm;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
 import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -88,5 +95,108 @@ class KalmanBoxFilterTest {
             g.predict(1);
         }
         assertThat(g.state()[3]).isLessThan(held[3] / 2);
+    }
+
+    /**
+     * The per-axis form equals the full 8x8 matrix form (Commons Math, the filter's earlier implementation) over a
+     * long random walk of predictions with uneven steps, measurements and held sizes.
+     */
+    @Test
+    void perAxisAlgebraEqualsTheFullMatrixForm() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        BoxNorm first = BoxNorm.ofCenter(0.4, 0.6, 0.08, 0.25);
+        KalmanBoxFilter f = new KalmanBoxFilter(first);
+        FullMatrixFilter g = new FullMatrixFilter(first);
+        double cx = 0.4;
+        double cy = 0.6;
+        for (int k = 0; k < 400; k++) {
+            double dt = new double[]{0.5, 1, 1, 2, 3.3}[rnd.nextInt(5)];
+            f.predict(dt);
+            g.predict(dt);
+            cx = Math.min(0.95, Math.max(0.05, cx + rnd.nextDouble(-0.02, 0.02)));
+            cy = Math.min(0.95, Math.max(0.05, cy + rnd.nextDouble(-0.01, 0.01)));
+            int what = rnd.nextInt(10);
+            if (what < 7) {
+                BoxNorm z = BoxNorm.ofCenter(cx, cy, 0.08 + rnd.nextDouble(-0.01, 0.01), 0.25 + rnd.nextDouble(-0.02, 0.02));
+                f.update(z);
+                g.update(z);
+            } else if (what == 7) {
+                f.holdSize();
+                g.holdSize();
+            }
+            double[] fs = f.state();
+            double[] gs = g.x.toArray();
+            for (int i = 0; i < 8; i++) {
+                assertThat(fs[i]).as("state %d after step %d", i, k).isCloseTo(gs[i], within(1e-12));
+            }
+            double[][] fp = f.covariance();
+            double[][] gp = g.p.getData();
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 8; j++) {
+                    assertThat(fp[i][j]).as("P[%d][%d] after step %d", i, j, k).isCloseTo(gp[i][j], within(1e-12));
+                }
+            }
+        }
+    }
+
+    /** The textbook matrix form, as the filter was written before: {@code P = F P F^T + Q}, {@code K = P H^T S^-1}. */
+    private static final class FullMatrixFilter {
+        private static final RealMatrix H = MatrixUtils.createRealMatrix(4, 8);
+
+        static {
+            for (int i = 0; i < 4; i++) {
+                H.setEntry(i, i, 1);
+            }
+        }
+
+        RealVector x;
+        RealMatrix p;
+
+        FullMatrixFilter(BoxNorm box) {
+            double h = Math.max(box.height(), 1e-3);
+            x = new ArrayRealVector(new double[]{box.centerX(), box.centerY(), box.width(), h, 0, 0, 0, 0});
+            double pos = 2 * KalmanBoxFilter.POS_WEIGHT * h;
+            double vel = 10 * KalmanBoxFilter.VEL_WEIGHT * h;
+            p = diagSquared(new double[]{pos, pos, pos, pos, vel, vel, vel, vel});
+        }
+
+        private static RealMatrix diagSquared(double[] std) {
+            double[] d = new double[std.length];
+            for (int i = 0; i < std.length; i++) {
+                d[i] = std[i] * std[i];
+            }
+            return MatrixUtils.createRealDiagonalMatrix(d);
+        }
+
+        void predict(double dt) {
+            RealMatrix f = MatrixUtils.createRealIdentityMatrix(8);
+            for (int i = 0; i < 4; i++) {
+                f.setEntry(i, i + 4, dt);
+            }
+            double h = Math.max(x.getEntry(3), 1e-3);
+            double ps = KalmanBoxFilter.POS_WEIGHT * h;
+            double vs = KalmanBoxFilter.VEL_WEIGHT * h;
+            RealMatrix q = diagSquared(new double[]{ps, ps, ps, ps, vs, vs, vs, vs}).scalarMultiply(dt);
+            x = f.operate(x);
+            p = f.multiply(p).multiply(f.transpose()).add(q);
+            x.setEntry(2, Math.max(x.getEntry(2), 1e-4));
+            x.setEntry(3, Math.max(x.getEntry(3), 1e-4));
+        }
+
+        void update(BoxNorm box) {
+            double h = Math.max(x.getEntry(3), 1e-3);
+            double ps = KalmanBoxFilter.POS_WEIGHT * h;
+            RealMatrix r = diagSquared(new double[]{ps, ps, ps, ps});
+            RealVector z = new ArrayRealVector(new double[]{box.centerX(), box.centerY(), box.width(), box.height()});
+            RealMatrix s = H.multiply(p).multiply(H.transpose()).add(r);
+            RealMatrix k = p.multiply(H.transpose()).multiply(new LUDecomposition(s).getSolver().getInverse());
+            x = x.add(k.operate(z.subtract(H.operate(x))));
+            p = MatrixUtils.createRealIdentityMatrix(8).subtract(k.multiply(H)).multiply(p);
+        }
+
+        void holdSize() {
+            x.setEntry(6, 0);
+            x.setEntry(7, 0);
+        }
     }
 }
