@@ -8,18 +8,19 @@
 # into the load and restarts it; then the same run against one plain Mosquitto (also SIGKILLed and restarted).
 # Each run's last line: agents N events_produced X delivered X duplicated D lost L p95_latency_ms T
 # (p95 outside the failover window; loss counted per device by seq after de-duplication)
-# Usage: scripts/fleet-sim.sh [--agents N] [--rate EV_PER_S] [--seconds S] [--down S] [--short] [--no-mosquitto] [-h|--help]
+# Usage: scripts/fleet-sim.sh [--agents N] [--rate EV_PER_S] [--seconds S] [--down S] [--producers N] [--short] [--no-mosquitto] [-h|--help]
 #   --agents N      simulated agents (default 100)
 #   --rate R        events per second per agent (default 10)
 #   --seconds S     load duration per run, seconds (default 180)
 #   --down S        seconds the killed node stays down (default 10)
+#   --producers N   simulator threads that publish for the agents, each for its share (default 4)
 #   --short         CI-sized: 10 agents x 10 ev/s x 30 s
 #   --no-mosquitto  skip the single-Mosquitto comparison run
 # Needs: models and media fetched (models-tflite/fetch.sh, scripts/fetch-media.sh), /usr/sbin/mosquitto, Maven
 # (Artemis comes from Maven Central). Work files go to target/fleet-sim/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
-agents=100 rate=10 seconds=180 down=10 mosquitto=1
+agents=100 rate=10 seconds=180 down=10 producers=4 mosquitto=1
 value() { [[ -n "${2:-}" ]] || { echo "fleet-sim.sh: $1 needs a value" >&2; usage >&2; exit 2; }; }
 while (( $# )); do
   case "$1" in
@@ -32,6 +33,8 @@ while (( $# )); do
     --seconds=*) seconds="${1#*=}"; shift ;;
     --down) value "$1" "${2:-}"; down="$2"; shift 2 ;;
     --down=*) down="${1#*=}"; shift ;;
+    --producers) value "$1" "${2:-}"; producers="$2"; shift 2 ;;
+    --producers=*) producers="${1#*=}"; shift ;;
     --short) agents=10 rate=10 seconds=30; shift ;;
     --no-mosquitto) mosquitto=0; shift ;;
     *) echo "fleet-sim.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -42,6 +45,7 @@ done
   || { echo "fleet-sim.sh: --rate must be a number > 0 and <= 1000 (events/s per agent), was '$rate'" >&2; exit 2; }
 [[ "$seconds" =~ ^[1-9][0-9]{0,4}$ ]] && (( seconds >= 10 )) || { echo "fleet-sim.sh: --seconds must be a whole number >= 10, was '$seconds'" >&2; exit 2; }
 [[ "$down" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "fleet-sim.sh: --down must be a whole number of seconds >= 1, was '$down'" >&2; exit 2; }
+[[ "$producers" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "fleet-sim.sh: --producers must be a whole number 1..999, was '$producers'" >&2; exit 2; }
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -149,7 +153,7 @@ kill_at=$(( seconds / 3 ))
 run_sim() { # label urls consumerUrls killCmd restartCmd
   local label=$1 log="$work/$1.log" t0=$SECONDS
   rm -rf "$work/spool-$label"
-  "${java_cmd[@]}" -Xmx1g -Dlabel="$label" -Dagents="$agents" -Drate="$rate" -Dseconds="$seconds" -Durls="$2" -DconsumerUrls="$3" \
+  "${java_cmd[@]}" -Xmx1g -Dlabel="$label" -Dagents="$agents" -Drate="$rate" -Dseconds="$seconds" -Dproducers="$producers" -Durls="$2" -DconsumerUrls="$3" \
     -Dspool="$work/spool-$label" -DkillAtS="$kill_at" -DdownS="$down" -DkillCmd="$4" -DrestartCmd="$5" \
     io.edgewatch.testsupport.FleetSimMain run "$events" >"$log" 2>"$log.err" &
   local pid=$!

@@ -64,7 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   {@link EventSpool} (MVStore) under {@code -Dspool}, its own {@link MqttEventSink} (the product's, with the
  *   comma-separated failover list {@code -Durls}, rotated per agent so the fleet spreads over the nodes) and its own
  *   {@link EventPublisher}, publishing the recorded events (device and time replaced, numbered by the publisher) at
- *   {@code -Drate} events/s each for {@code -Dseconds} s; central consumers (Paho v5, one per URL of
+ *   {@code -Drate} events/s each for {@code -Dseconds} s, from {@code -Dproducers} threads (default 4) that each drive
+ *   their share of the agents on 100 ms ticks; central consumers (Paho v5, one per URL of
  *   {@code -DconsumerUrls}, each pinned to its node with a persistent session) on {@code $share/central/edgewatch/+/+/events}
  *   de-duplicate by device and seq and measure latency (arrival minus the event's {@code time}, which is set when
  *   the agent publishes it). At {@code -DkillAtS} s the shell command {@code -DkillCmd} runs, {@code -DdownS} s later
@@ -233,18 +234,21 @@ public final class FleetSimMain {
         long start = System.currentTimeMillis();
         long killAtMs = killAtS >= 0 ? start + (long) (killAtS * 1000) : Long.MAX_VALUE;
         long restartAtMs = killAtS >= 0 ? killAtMs + (long) (downS * 1000) : Long.MAX_VALUE;
+        long end = start + seconds * 1000L;
+        // several producer threads, each driving its share of the agents on the same 100 ms ticks: on a real fleet
+        // every agent has its own CPU, and one thread writing every agent's spool in turn would cap the rate
+        int producers = Math.max(1, Math.min(agents, Integer.getInteger("producers", 4)));
+        AtomicLong lateTicks = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> producerFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> producerThreads = new ArrayList<>();
+        for (int k = 0; k < producers; k++) {
+            int first = k;
+            producerThreads.add(Thread.ofPlatform().name("producer-" + k)
+                    .uncaughtExceptionHandler((t, e) -> producerFailure.compareAndSet(null, e))
+                    .start(() -> produce(fleet, recorded, first, producers, rate, start, end, lateTicks)));
+        }
         boolean killed = false;
         boolean restarted = false;
-        long end = start + seconds * 1000L;
-        long tickMs = 100;
-        double perTick = rate * tickMs / 1000.0;
-        double[] owed = new double[agents];
-        int[] cursor = new int[agents];
-        for (int i = 0; i < agents; i++) {
-            cursor[i] = (int) ((long) i * 7919 % recorded.size()); // each agent starts elsewhere in the recording
-        }
-        long nextTick = start;
-        long lateTicks = 0;
         while (System.currentTimeMillis() < end) {
             long now = System.currentTimeMillis();
             if (!killed && now >= killAtMs) {
@@ -255,30 +259,13 @@ public final class FleetSimMain {
                 restarted = true;
                 shell(restartCmd, label + ": restart at " + (now - start) / 1000.0 + " s");
             }
-            for (int i = 0; i < agents; i++) {
-                owed[i] += perTick;
-                int n = (int) owed[i];
-                owed[i] -= n;
-                if (n == 0) {
-                    continue;
-                }
-                Agent a = fleet.get(i);
-                String time = EventTime.format(System.currentTimeMillis());
-                List<TrackEvent> batch = new ArrayList<>(n);
-                for (int k = 0; k < n; k++) {
-                    TrackEvent r = recorded.get(cursor[i]);
-                    cursor[i] = (cursor[i] + 1) % recorded.size();
-                    batch.add(new TrackEvent(r.schema(), 0, r.type(), time, a.device(), r.camera(), r.frame(), r.track(), r.summary()));
-                }
-                a.publisher().publish(batch);
-            }
-            nextTick += tickMs;
-            long sleep = nextTick - System.currentTimeMillis();
-            if (sleep > 0) {
-                Thread.sleep(sleep);
-            } else {
-                lateTicks++;
-            }
+            Thread.sleep(Math.max(1, Math.min(100, end - System.currentTimeMillis())));
+        }
+        for (Thread t : producerThreads) {
+            t.join();
+        }
+        if (producerFailure.get() != null) {
+            throw new IllegalStateException(label + ": a producer thread failed, the figures would be wrong", producerFailure.get());
         }
         long produceEnd = System.currentTimeMillis();
         if (killed && !restarted) {
@@ -351,11 +338,12 @@ public final class FleetSimMain {
         long dropped = fleet.stream().mapToLong(a -> a.sink().eventsDropped()).sum();
         double achieved = produced / wallS / agents;
         System.out.printf("%s: rate asked %.1f events/s per agent, produced %.2f (%.0f %%)%s%n", label, rate, achieved, 100 * achieved / rate,
-                achieved < 0.9 * rate ? ": this JVM could not produce faster (one producer thread; each event is a committed"
-                        + " MVStore write of the agent's spool); the figures are for the rate produced" : "");
+                achieved < 0.9 * rate ? String.format(": this JVM could not produce faster (%d producer threads on %d cores; each event"
+                        + " is a committed MVStore write of the agent's spool); the figures are for the rate produced", producers,
+                        Runtime.getRuntime().availableProcessors()) : "");
         System.out.printf("%s: load %.1f s (%d ticks late), drained %.1f s after the load, %d arrivals, agent reconnects %d, events resent %d,"
                         + " refused %d, dropped by spools %d, devices with loss %d, seqs beyond produced %d%n",
-                label, wallS, lateTicks, (drainedAt - produceEnd) / 1000.0, arrivals.get(), reconnects, retried, refusedCount, dropped,
+                label, wallS, lateTicks.get(), (drainedAt - produceEnd) / 1000.0, arrivals.get(), reconnects, retried, refusedCount, dropped,
                 devicesWithLoss, extra);
         System.out.printf("%s: latency ms p50 %d p95 %d p99 %d max %d (outside the failover window, %d events); inside the window"
                         + " (event time %s) p95 %d max %d (%d events); all p95 %d%n",
@@ -380,6 +368,53 @@ public final class FleetSimMain {
             }
         }
         Thread.sleep(3_000);
+    }
+
+    /**
+     * Publishes for the agents {@code first}, {@code first + step}, ... of the fleet on 100 ms ticks from {@code start}
+     * to {@code end} (wall clock ms), {@code rate} events/s each, counting ticks that started late.
+     */
+    private static void produce(List<Agent> fleet, List<TrackEvent> recorded, int first, int step, double rate, long start,
+                                long end, AtomicLong lateTicks) {
+        long tickMs = 100;
+        double perTick = rate * tickMs / 1000.0;
+        int agents = fleet.size();
+        double[] owed = new double[agents];
+        int[] cursor = new int[agents];
+        for (int i = first; i < agents; i += step) {
+            cursor[i] = (int) ((long) i * 7919 % recorded.size()); // each agent starts elsewhere in the recording
+        }
+        long nextTick = start;
+        try {
+            while (System.currentTimeMillis() < end) {
+                for (int i = first; i < agents; i += step) {
+                    owed[i] += perTick;
+                    int n = (int) owed[i];
+                    owed[i] -= n;
+                    if (n == 0) {
+                        continue;
+                    }
+                    Agent a = fleet.get(i);
+                    String time = EventTime.format(System.currentTimeMillis());
+                    List<TrackEvent> batch = new ArrayList<>(n);
+                    for (int k = 0; k < n; k++) {
+                        TrackEvent r = recorded.get(cursor[i]);
+                        cursor[i] = (cursor[i] + 1) % recorded.size();
+                        batch.add(new TrackEvent(r.schema(), 0, r.type(), time, a.device(), r.camera(), r.frame(), r.track(), r.summary()));
+                    }
+                    a.publisher().publish(batch);
+                }
+                nextTick += tickMs;
+                long sleep = nextTick - System.currentTimeMillis();
+                if (sleep > 0) {
+                    Thread.sleep(sleep);
+                } else {
+                    lateTicks.incrementAndGet();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long unique(Map<String, DeviceLedger> ledger) {
