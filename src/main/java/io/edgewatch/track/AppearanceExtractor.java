@@ -15,10 +15,12 @@ import java.nio.ByteBuffer;
 public final class AppearanceExtractor {
     /** Sampling grid per side per half. */
     public static final int SAMPLES_PER_SIDE = 24;
-    /** Saturation (0..255) below which a pixel is grey. */
-    public static final int GREY_SATURATION = 50;
+    /** Saturation (0..255) below which a pixel is grey: the palette's ({@link ClothingColour#GREY_SATURATION}). */
+    public static final int GREY_SATURATION = ClothingColour.GREY_SATURATION;
     /** Value (0..255) below which a pixel is grey (dark). */
     public static final int DARK_VALUE = 40;
+    /** Value from which a saturated pixel's hue is read: by the histogram bin (from DARK_VALUE) or by the palette. */
+    private static final int HUE_MIN_VALUE = Math.min(DARK_VALUE, ClothingColour.BLACK_VALUE);
     /** A half needs at least this many pixels in the frame to be measured. */
     static final int MIN_PIXELS = 16;
 
@@ -92,8 +94,7 @@ public final class AppearanceExtractor {
                 int max = Math.max(rd, Math.max(gr, bl));
                 int min = Math.min(rd, Math.min(gr, bl));
                 int s = max == 0 ? 0 : 255 * (max - min) / max;
-                double hue = s >= Math.min(GREY_SATURATION, ClothingColour.GREY_SATURATION) && max >= Math.min(DARK_VALUE, ClothingColour.BLACK_VALUE)
-                        ? ClothingColour.hue(rd, gr, bl, max, min) : Double.NaN;
+                double hue = s >= GREY_SATURATION && max >= HUE_MIN_VALUE ? ClothingColour.hue(rd, gr, bl, max, min) : Double.NaN;
                 hist[bin(max, s, hue)]++;
                 colours[ClothingColour.of(max, s, hue).ordinal()]++;
                 n++;

@@ -26,6 +26,8 @@ public enum ClothingColour {
 
     /** Saturation (0..255) below which a pixel is unsaturated (grey or white). */
     public static final int GREY_SATURATION = 50;
+    /** Value (0..255) below which a pixel is black. */
+    static final int BLACK_VALUE = 50;
 
     /** The colour at {@code ordinal}. */
     public static ClothingColour at(int ordinal) {
@@ -50,9 +52,6 @@ public enum ClothingColour {
         int s = max == 0 ? 0 : 255 * (max - min) / max;
         return of(max, s, max >= BLACK_VALUE && s >= GREY_SATURATION ? hue(r, g, b, max, min) : Double.NaN);
     }
-
-    /** Value (0..255) below which a pixel is black. */
-    static final int BLACK_VALUE = 50;
 
     /**
      * The same rules from a pixel's parts, for callers that already have them (the appearance extractor).

@@ -249,7 +249,7 @@ public final class FleetSimMain {
         }
         boolean killed = false;
         boolean restarted = false;
-        while (System.currentTimeMillis() < end) {
+        while (System.currentTimeMillis() < end && producerFailure.get() == null) { // a failed producer ends the run at once
             long now = System.currentTimeMillis();
             if (!killed && now >= killAtMs) {
                 killed = true;
