@@ -48,6 +48,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Also time the file as 'run' processes it (capture, pipeline and detector threads) against the raw invoke (default: ${DEFAULT-VALUE}).")
     boolean runPass;
 
+    @CommandLine.Option(names = "--run-baseline", arity = "0..1", defaultValue = "false",
+            description = "With the run pass, also time the run with one interpreter of --threads threads and one round in flight (a live camera's layout) and print it as the baseline line.")
+    boolean runBaseline;
+
     @CommandLine.Mixin
     Progress.Option progress = new Progress.Option();
 
@@ -74,7 +78,8 @@ public class BenchCommand implements Callable<Integer> {
             long perPass = frames > 0 && fileFrames > 0 ? Math.min(frames, fileFrames) : frames > 0 ? frames : fileFrames;
             Benchmark.Result r;
             Benchmark.Throughput run = null;
-            try (Progress p = progress.start("bench", perPass * (warmupPasses + 1 + (runPass ? 1 : 0)), "frames")) {
+            Benchmark.Throughput baseline = null;
+            try (Progress p = progress.start("bench", perPass * (warmupPasses + 1 + (runPass ? (runBaseline ? 2 : 1) : 0)), "frames")) {
                 Benchmark.Listener l = new Benchmark.Listener() {
                     @Override
                     public void pass(String name) {
@@ -89,8 +94,16 @@ public class BenchCommand implements Callable<Integer> {
                 r = Benchmark.run(source, frames, warmupPasses, manifest, opts, Settings.filter(d),
                         Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper, l);
                 if (runPass) {
-                    run = Benchmark.runThroughput(source, frames, manifest, opts, Settings.filter(d), Settings.tracker(config.tracker()),
-                            Settings.events(config.events()), ds, mapper, l);
+                    // as 'run' wires a file analysed as fast as possible; --threads sets each interpreter's threads
+                    int interpreters = io.edgewatch.config.EdgewatchConfig.Detector.interpretersFor(d, 1, true);
+                    InterpreterOptions runOpts = new InterpreterOptions(threads != null ? threads
+                            : io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(d, interpreters), opts.acceleration());
+                    run = Benchmark.runThroughput(source, frames, manifest, opts, runOpts, interpreters, Settings.filter(d),
+                            Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper, l);
+                    if (runBaseline) {
+                        baseline = Benchmark.runThroughput(source, frames, manifest, opts, opts, 1, Settings.filter(d),
+                                Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper, l);
+                    }
                 }
                 p.finish();
             }
@@ -98,6 +111,9 @@ public class BenchCommand implements Callable<Integer> {
                     + "  source " + source + "  gating " + (gating ? "on" : "off"));
             if (run != null) {
                 System.out.println(run.line());
+            }
+            if (baseline != null) {
+                System.out.println("baseline " + baseline.line());
             }
             System.out.println(r.table());
             return 0;

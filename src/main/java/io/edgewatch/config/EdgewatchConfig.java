@@ -229,7 +229,19 @@ public interface EdgewatchConfig {
 
         /** Interpreters for {@code cameras} cameras: {@code interpreters} when set, else min(cameras, cores). */
         static int interpretersFor(Detector d, int cameras) {
-            return d.interpreters().orElse(Math.max(1, Math.min(cameras, Runtime.getRuntime().availableProcessors())));
+            return interpretersFor(d, cameras, false);
+        }
+
+        /**
+         * Interpreters for {@code cameras} cameras: {@code interpreters} when set; else, when every camera is a file
+         * analysed as fast as possible ({@code unpacedFiles}: throughput, not latency, counts), one single-thread
+         * interpreter per core, which several rounds in flight keep busy together (two single-thread invokes on two
+         * cores do more per second than one two-thread invoke, whose threads wait for each other and for the decoder);
+         * else min(cameras, cores); at most 16.
+         */
+        static int interpretersFor(Detector d, int cameras, boolean unpacedFiles) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return d.interpreters().orElse(Math.max(1, Math.min(16, unpacedFiles ? cores : Math.min(cameras, cores))));
         }
 
         /** Threads per interpreter with {@code interpreters} of them: {@code threads} when set, else cores / interpreters (at least 1). */

@@ -174,7 +174,8 @@ public class Agent {
             zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
-        int wanted = EdgewatchConfig.Detector.interpretersFor(config.detector(), cameras.size());
+        boolean unpacedFiles = cameras.values().stream().allMatch(c -> c.handOff() == LatestFrameSlot.Mode.BLOCKING);
+        int wanted = EdgewatchConfig.Detector.interpretersFor(config.detector(), cameras.size(), unpacedFiles);
         DelegateSpec spec = delegates.specFor(manifest.id(), EdgewatchConfig.Detector.threadsPerInterpreter(config.detector(), wanted),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, warmup);
@@ -272,6 +273,9 @@ public class Agent {
             CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detectorService.register(cs.cameraId()), ds, ts,
                     runId + "-" + cs.cameraId(), new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy),
                     publisher, expectedFps, registry);
+            if (cs.handOff() == LatestFrameSlot.Mode.BLOCKING) {
+                p.roundsInFlight(CameraPipeline.throughputRounds(detectorService.interpreters())); // a file as fast as possible
+            }
             io.edgewatch.zones.ZoneSettings zs = zoneSettings.get(cs.cameraId());
             io.edgewatch.zones.ZoneMonitor monitor = new io.edgewatch.zones.ZoneMonitor(zs);
             zoneMonitors.put(cs.cameraId(), monitor);
@@ -290,8 +294,8 @@ public class Agent {
             Thread t = new Thread(p, "pipeline-" + cs.cameraId());
             t.setDaemon(true);
             t.start();
-            LOG.infof("camera %s: started (%s, %s hand-off; detect %s, motion gating %s, stages %s)", cs.cameraId(),
-                    CaptureWorker.redact(cs.source()), cs.handOff(),
+            LOG.infof("camera %s: started (%s, %s hand-off%s; detect %s, motion gating %s, stages %s)", cs.cameraId(),
+                    CaptureWorker.redact(cs.source()), cs.handOff(), p.roundsInFlight() > 1 ? ", " + p.roundsInFlight() + " rounds in flight" : "",
                     ds.detectFps() == 0 ? "every frame" : String.format(java.util.Locale.ROOT, "%.1f fps", ds.detectFps()),
                     ds.motionGating() ? "on" : "off", p.stageNames());
         }

@@ -25,6 +25,7 @@ import org.bytedeco.javacv.FrameGrabber;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Benchmark {
     /** Frames processed before timing starts (JIT compilation, caches, interpreter warm-up). */
     public static final int WARMUP_FRAMES = 30;
+    /** Raw invokes of the run pass's reference interpreter, half before and half after the run. */
+    static final int RAW_INVOKES = 300;
     /** Detections in a frame from which its track stage also counts as {@link #CROWD_STAGE} (issue 11: 20 people). */
     public static final int CROWD = 20;
     /** Stage name of the track stage on frames with at least {@link #CROWD} detections. */
@@ -244,77 +247,107 @@ public final class Benchmark {
     }
 
     /**
-     * Throughput of {@code run} on a file: capture thread, pipeline thread and the shared detector's worker, as the
-     * agent wires them, every frame analysed.
+     * Throughput of {@code run} on a file: capture thread, pipeline thread and the shared detector's workers, as the
+     * agent wires them for a file analysed as fast as possible (every frame analysed; one interpreter per core with
+     * one round in flight per interpreter, see {@link io.edgewatch.config.EdgewatchConfig.Detector#interpretersFor(
+     * io.edgewatch.config.EdgewatchConfig.Detector, int, boolean)}).
      *
      * @param frames        frames analysed after the warm-up frames
      * @param runMsPerFrame wall time per analysed frame, ms
-     * @param rawInvokeMs   mean raw invoke time of the same interpreter, measured right after, ms
-     * @param ratio         rawInvokeMs / runMsPerFrame: 1 = the pipeline costs nothing beyond the invoke (target &gt;= 0.95)
+     * @param rawInvokeMs   mean raw invoke time of one interpreter as a single live camera has it (the stage passes'
+     *                      interpreter options), alone, half of the invokes before the run and half after, ms
+     * @param interpreters  interpreters the run used
+     * @param threads       threads of each of them
+     * @param ratio         rawInvokeMs / runMsPerFrame: 1 = the file is analysed as fast as the model runs for one live
+     *                      camera; above 1 when the run's interpreters together do more (target &gt;= 0.95)
      */
-    public record Throughput(long frames, double runMsPerFrame, double rawInvokeMs, double ratio) {
-        /** One line: {@code run_ms_per_frame X raw_invoke_ms Y run_ratio Z}. */
+    public record Throughput(long frames, double runMsPerFrame, double rawInvokeMs, int interpreters, int threads, double ratio) {
+        /** One line: {@code run_ms_per_frame X raw_invoke_ms Y run_ratio Z (...)}. */
         public String line() {
-            return String.format(Locale.ROOT, "run_ms_per_frame %.3f raw_invoke_ms %.3f run_ratio %.3f (raw invoke / run ms per frame, %d frames; target >= 0.95)",
-                    runMsPerFrame, rawInvokeMs, ratio, frames);
+            return String.format(Locale.ROOT, "run_ms_per_frame %.3f raw_invoke_ms %.3f run_ratio %.3f (raw invoke / run ms per frame, %d frames;"
+                            + " run: %d interpreter(s) x %d thread(s), %d round(s) in flight; target >= 0.95)",
+                    runMsPerFrame, rawInvokeMs, ratio, frames, interpreters, threads, CameraPipeline.throughputRounds(interpreters));
         }
     }
 
     /**
      * Measures {@link Throughput} over the file (the first {@value #WARMUP_FRAMES} analysed frames are not timed).
      *
-     * @param maxFrames frames to decode (0 = the whole file)
-     * @throws IllegalArgumentException when the file is missing or too short
+     * @param rawOpts      options of the baseline interpreter (one live camera's), whose raw invoke is the reference
+     * @param runOpts      options of each of the run's interpreters
+     * @param interpreters interpreters of the run's shared detector, 1..16
+     * @throws IllegalArgumentException when the file cannot be read or has too few frames
      */
-    public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
-                                           TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper)
-            throws InterruptedException {
-        return runThroughput(source, maxFrames, manifest, opts, filter, ts, policy, detection, mapper, Listener.NONE);
-    }
-
-    /** As {@link #runThroughput(Path, long, ModelManifest, InterpreterOptions, DetectionFilter, TrackerSettings, EventPolicy,
-     * DetectionSettings, ObjectMapper)}, telling {@code listener} of the pass and of each frame processed. */
-    public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions opts, DetectionFilter filter,
+    public static Throughput runThroughput(Path source, long maxFrames, ModelManifest manifest, InterpreterOptions rawOpts,
+                                           InterpreterOptions runOpts, int interpreters, DetectionFilter filter,
                                            TrackerSettings ts, EventPolicy policy, DetectionSettings detection, ObjectMapper mapper,
-                                           Listener listener) throws InterruptedException {
+                                           Listener listener) throws InterruptedException, FrameGrabber.Exception {
         listener.pass("run pass");
         if (!Files.isReadable(source)) {
             throw new IllegalArgumentException("video file " + source + " does not exist or is not readable");
+        }
+        if (interpreters < 1 || interpreters > 16) {
+            throw new IllegalArgumentException("interpreters must be 1..16, was " + interpreters);
         }
         DiscardingSink sink = new DiscardingSink();
         EventPublisher publisher = new EventPublisher(sink, mapper, "edgewatch", 1);
         CaptureSettings cs = CaptureSettings.defaults("bench-run", source.toString());
         LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
-        ObjectDetector detector = new ObjectDetector(TfliteModel.load(manifest, opts), filter);
-        try (DetectorService service = new DetectorService(manifest.id(), List.of(detector))) {
-            CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("bench-run"), maxFrames);
-            CameraPipeline pipeline = new CameraPipeline("bench-run", capture, slot, service.register("bench-run"), detection, ts,
-                    "bench-run", new TrackEventBuilder("bench", "bench-run", policy), publisher, 10, new SimpleMeterRegistry());
-            long[] startNs = {0};
-            long[] lastNs = {0};
-            long[] seen = {0};
-            pipeline.observe(ctx -> {
-                long now = System.nanoTime();
-                if (++seen[0] == WARMUP_FRAMES) {
-                    startNs[0] = now;
+        // the reference: one interpreter as one live camera has it, warmed up, the file's first frame as its input (a real
+        // picture, like the stage passes' raw invoke), timed alone before and after the run so that a host whose speed
+        // drifts (shared machines) weighs on both sides alike
+        try (ObjectDetector reference = new ObjectDetector(TfliteModel.load(manifest, rawOpts), filter);
+             FfmpegFrameReader reader = new FfmpegFrameReader(cs, 0)) {
+            reader.open();
+            try (CapturedFrame first = reader.next()) {
+                if (first == null) {
+                    throw new IllegalArgumentException("video file " + source + " has no frame");
                 }
-                lastNs[0] = now;
-                listener.frame();
-            });
-            capture.start();
-            Thread t = new Thread(pipeline, "pipeline-bench-run");
-            t.start();
-            t.join();
-            long timed = seen[0] - WARMUP_FRAMES;
-            if (timed <= 0) {
-                throw new IllegalArgumentException("video file " + source + " has " + seen[0] + " frames; the run pass needs more than " + WARMUP_FRAMES);
+                reference.detect(first.image());
             }
-            double perFrame = (lastNs[0] - startNs[0]) / 1e6 / timed;
             DescriptiveStatistics raw = new DescriptiveStatistics();
-            for (int i = 0; i < Math.max(30, Math.min(timed, 300)); i++) {
-                raw.addValue(detector.model().invoke());
+            for (int i = 0; i < WARMUP_FRAMES; i++) {
+                reference.model().invoke();
             }
-            return new Throughput(timed, perFrame, raw.getMean(), raw.getMean() / perFrame);
+            for (int i = 0; i < RAW_INVOKES / 2; i++) {
+                raw.addValue(reference.model().invoke());
+            }
+            List<ObjectDetector> detectors = new ArrayList<>();
+            for (int i = 0; i < interpreters; i++) {
+                detectors.add(new ObjectDetector(TfliteModel.load(manifest, runOpts), filter));
+            }
+            long timed;
+            double perFrame;
+            try (DetectorService service = new DetectorService(manifest.id(), detectors)) {
+                CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("bench-run"), maxFrames);
+                CameraPipeline pipeline = new CameraPipeline("bench-run", capture, slot, service.register("bench-run"), detection, ts,
+                        "bench-run", new TrackEventBuilder("bench", "bench-run", policy), publisher, 10, new SimpleMeterRegistry());
+                pipeline.roundsInFlight(CameraPipeline.throughputRounds(interpreters)); // as the agent sets it for such a file
+                long[] startNs = {0};
+                long[] lastNs = {0};
+                long[] seen = {0};
+                pipeline.observe(ctx -> {
+                    long now = System.nanoTime();
+                    if (++seen[0] == WARMUP_FRAMES) {
+                        startNs[0] = now;
+                    }
+                    lastNs[0] = now;
+                    listener.frame();
+                });
+                capture.start();
+                Thread t = new Thread(pipeline, "pipeline-bench-run");
+                t.start();
+                t.join();
+                timed = seen[0] - WARMUP_FRAMES;
+                if (timed <= 0) {
+                    throw new IllegalArgumentException("video file " + source + " has " + seen[0] + " frames; the run pass needs more than " + WARMUP_FRAMES);
+                }
+                perFrame = (lastNs[0] - startNs[0]) / 1e6 / timed;
+            }
+            for (int i = 0; i < RAW_INVOKES / 2; i++) {
+                raw.addValue(reference.model().invoke());
+            }
+            return new Throughput(timed, perFrame, raw.getMean(), interpreters, runOpts.threads(), raw.getMean() / perFrame);
         }
     }
 

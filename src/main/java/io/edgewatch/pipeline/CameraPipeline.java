@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +89,7 @@ public final class CameraPipeline implements Runnable {
     /** Failures in a row (no healthy minute between) after which liveness reports the camera DOWN (still retried). */
     static final int FAILURES_FOR_DOWN = 5;
     private volatile boolean stopped;
+    private volatile int roundsInFlight = 1;
     private boolean rateWarned;
     private long rateSeq = -1;
     private long rateTimeMs;
@@ -189,6 +191,36 @@ public final class CameraPipeline implements Runnable {
                 trackIdPrefix, events, publisher, expectedFps, registry);
         p.ownDetector = own;
         return p;
+    }
+
+    /**
+     * Detection rounds this camera may have queued at the shared detector at once, 1..4 (default 1). With 1, a round's
+     * regions are planned from the tracks after the previous round (the best regions, the lowest latency). With more,
+     * the pipeline plans and submits the next frames while earlier rounds are detected, so several interpreters work
+     * on one camera: the throughput setting for a file analysed as fast as possible (every frame kept), where the
+     * regions of a frame are then planned from the tracks up to {@code n - 1} rounds before it. Rounds are always
+     * completed in frame order. Set before the pipeline thread starts.
+     *
+     * @throws IllegalArgumentException outside 1..4
+     */
+    public void roundsInFlight(int n) {
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException("rounds in flight must be 1..4, was " + n);
+        }
+        roundsInFlight = n;
+    }
+
+    /** Detection rounds this camera may have queued at the shared detector at once (see {@link #roundsInFlight(int)}). */
+    public int roundsInFlight() {
+        return roundsInFlight;
+    }
+
+    /**
+     * Rounds in flight for a file analysed as fast as possible with {@code interpreters} interpreters: one per
+     * interpreter, at most 4.
+     */
+    public static int throughputRounds(int interpreters) {
+        return Math.max(1, Math.min(4, interpreters));
     }
 
     /** Closes the detector of a pipeline made by {@link #withOwnDetector}; nothing otherwise. Idempotent. */
@@ -442,13 +474,15 @@ public final class CameraPipeline implements Runnable {
     }
 
     /**
-     * The camera's loop: takes the newest frame, keeps those due, and overlaps the detector's work on one frame with
-     * taking and preparing (motion) the next; a frame is closed once its own stages are done.
+     * The camera's loop: takes the newest frame, keeps those due, and overlaps the detector's work with taking and
+     * preparing (motion, then regions) the next frames; at most {@link #roundsInFlight(int)} rounds are queued at the
+     * detector at once, and rounds are completed (track, events) in frame order. A frame is closed once its own stages
+     * are done.
      */
     @Override
     public void run() {
         Window w = new Window(System.nanoTime());
-        FrameContext inFlight = null; // submitted to the detector, not yet completed
+        ArrayDeque<FrameContext> inFlight = new ArrayDeque<>(); // submitted to the detector, not yet completed, oldest first
         long backoffMs = RESTART_MIN_MS;
         int inARow = 0;
         long healthySinceMs = System.currentTimeMillis();
@@ -456,40 +490,33 @@ public final class CameraPipeline implements Runnable {
             while (!stopped) {
                 try {
                     while (!stopped) {
-                        if (inFlight != null && inFlight.pending.isDone()) { // publish as soon as the detector is done
-                            FrameContext done = inFlight;
-                            inFlight = null;
-                            try (CapturedFrame c = done.frame) {
-                                complete(done);
-                            }
+                        while (!inFlight.isEmpty() && inFlight.peekFirst().pending.isDone()) { // publish as soon as the detector is done
+                            completeOldest(inFlight);
                             w.frames++;
                         }
                         // while a round is in flight, look for the next frame in short steps, so the round is completed as
                         // soon as it is done even when no frame follows soon (latency), and prepared meanwhile when one does
-                        CapturedFrame f = slot.take(inFlight != null ? 1 : 500);
+                        CapturedFrame f = slot.take(!inFlight.isEmpty() ? 1 : 500);
                         if (f != null) {
                             checkSourceRate(f);
                             if (!due(f)) {
                                 f.close();
                             } else {
                                 FrameContext next = new FrameContext(f);
+                                boolean queued = false;
                                 try {
                                     early(next);
-                                    if (inFlight != null) {
-                                        FrameContext done = inFlight;
-                                        inFlight = null;
-                                        try (CapturedFrame c = done.frame) {
-                                            complete(done);
-                                        }
+                                    while (inFlight.size() >= roundsInFlight) {
+                                        completeOldest(inFlight);
                                         w.frames++;
                                     }
                                     submit(next);
-                                    inFlight = next;
-                                } catch (RuntimeException e) {
-                                    if (next != inFlight) {
+                                    inFlight.addLast(next);
+                                    queued = true;
+                                } finally {
+                                    if (!queued) {
                                         next.frame.close();
                                     }
-                                    throw e;
                                 }
                             }
                         } else if (slot.finished()) {
@@ -505,12 +532,11 @@ public final class CameraPipeline implements Runnable {
                     break; // stopped, or the source ended
                 } catch (RuntimeException e) {
                     // supervision: a failing frame (a stage's bug, a native error surfaced as an exception) never ends the
-                    // camera; the round in flight is dropped, the stages keep their state (open tracks still end once), and the
-                    // frame loop resumes after a back-off, counted in health and metrics
-                    if (inFlight != null) {
-                        awaitQuietly(inFlight);
-                        inFlight.frame.close();
-                        inFlight = null;
+                    // camera; the rounds in flight are dropped, the stages keep their state (open tracks still end once), and
+                    // the frame loop resumes after a back-off, counted in health and metrics
+                    for (FrameContext c; (c = inFlight.pollFirst()) != null; ) {
+                        awaitQuietly(c);
+                        c.frame.close();
                     }
                     long n = restarts.incrementAndGet();
                     inARow++;
@@ -526,29 +552,26 @@ public final class CameraPipeline implements Runnable {
                     healthySinceMs = System.currentTimeMillis();
                 }
             }
-            if (inFlight != null) {
-                FrameContext done = inFlight;
-                inFlight = null;
-                try (CapturedFrame c = done.frame) {
-                    complete(done);
-                }
+            while (!inFlight.isEmpty()) {
+                completeOldest(inFlight);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) { // only from completing the last round after the loop
+        } catch (RuntimeException e) { // only from completing the last rounds after the loop
             error = e.getMessage();
             LOG.errorf(e, "camera %s: pipeline failed at the end of the stream: %s", cameraId, e.getMessage());
             capture.stop();
         } finally {
-            if (inFlight != null) { // failed or interrupted with a round queued: wait for it before the frame is released
+            // failed or interrupted with rounds queued: wait for them before their frames are released
+            for (FrameContext c; (c = inFlight.pollFirst()) != null; ) {
                 try {
-                    if (inFlight.pending != null) {
-                        inFlight.pending.await();
+                    if (c.pending != null) {
+                        c.pending.await();
                     }
                 } catch (RuntimeException e) {
                     LOG.debugf("camera %s: round in flight at stop: %s", cameraId, e.getMessage());
                 }
-                inFlight.frame.close();
+                c.frame.close();
             }
             try {
                 flush(stopped ? "shutdown" : "stream-end");
@@ -764,6 +787,14 @@ public final class CameraPipeline implements Runnable {
     /** The last failure of the frame loop (redacted), or null. */
     public String lastFailure() {
         return lastFailure;
+    }
+
+    /** Takes the oldest round in flight off the queue, completes it and closes its frame (also when completing fails). */
+    private void completeOldest(ArrayDeque<FrameContext> inFlight) {
+        FrameContext done = inFlight.pollFirst();
+        try (CapturedFrame c = done.frame) {
+            complete(done);
+        }
     }
 
     private void awaitQuietly(FrameContext ctx) {

@@ -32,16 +32,17 @@ class BenchCommandTest {
     @Test
     void printsStagesColdRatioAndRatioLast(QuarkusMainLauncher launcher) {
         // --progress forces the progress lines (standard error is not a terminal here): they go to standard error only
-        LaunchResult r = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "90", "--threads", "1", "--progress");
+        LaunchResult r = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--frames", "90", "--threads", "1", "--progress",
+                "--run-baseline");
         assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
         List<String> out = r.getOutputStream();
         assertThat(out).noneSatisfy(l -> assertThat(l).startsWith("bench:"));
         List<String> progress = r.getErrorStream().stream().filter(l -> l.startsWith("bench: ")).toList();
-        // 90 frames in each of the warm-up, timed and run passes
-        assertThat(progress.get(0)).isEqualTo("bench: 0/270 frames  0%  elapsed 0:00");
+        // 90 frames in each of the warm-up, timed, run and baseline run passes
+        assertThat(progress.get(0)).isEqualTo("bench: 0/360 frames  0%  elapsed 0:00");
         assertThat(progress.subList(1, progress.size() - 1)).allSatisfy(l -> assertThat(l)
-                .matches("bench: (warm-up pass 1/1|timed pass|run pass)  \\d+/270 frames  \\d+%  elapsed \\d+:\\d\\d( {2}left \\d+:\\d\\d)?"));
-        assertThat(progress.get(progress.size() - 1)).matches("bench: done  270/270 frames  in \\d+:\\d\\d");
+                .matches("bench: (warm-up pass 1/1|timed pass|run pass)  \\d+/360 frames  \\d+%  elapsed \\d+:\\d\\d( {2}left \\d+:\\d\\d)?"));
+        assertThat(progress.get(progress.size() - 1)).matches("bench: done  360/360 frames  in \\d+:\\d\\d");
         for (String stage : List.of("decode", "preprocess", "invoke", "postprocess", "track", "publish", "pipeline", "raw_invoke")) {
             assertThat(out).as(stage).anySatisfy(l -> assertThat(l).matches(stage + " +\\d+\\.\\d{3} +\\d+\\.\\d{3}"));
         }
@@ -55,6 +56,20 @@ class BenchCommandTest {
         assertThat(Integer.parseInt(pm.group(1))).as(people).isBetween(2, 20);
         assertThat(Integer.parseInt(pm.group(2))).as(people).isGreaterThanOrEqualTo(Integer.parseInt(pm.group(1)));
         assertThat(Integer.parseInt(pm.group(3))).as(people).isLessThanOrEqualTo(60);
+        // the run pass as 'run' wires a file analysed as fast as possible (an interpreter per core, as many rounds in
+        // flight), and the baseline: one interpreter (of --threads 1), one round in flight
+        int cores = Runtime.getRuntime().availableProcessors();
+        String runRe = "run_ms_per_frame (\\d+\\.\\d{3}) raw_invoke_ms (\\d+\\.\\d{3}) run_ratio (\\d+\\.\\d{3}) \\(raw invoke / run ms per frame, 60 frames;"
+                + " run: %d interpreter\\(s\\) x 1 thread\\(s\\), %d round\\(s\\) in flight; target >= 0.95\\)";
+        String run = out.stream().filter(l -> l.startsWith("run_ms_per_frame ")).findFirst().orElseThrow();
+        java.util.regex.Matcher rm = java.util.regex.Pattern.compile(String.format(runRe, Math.min(cores, 16), Math.min(cores, 4))).matcher(run);
+        assertThat(rm.matches()).as(run).isTrue();
+        // raw invoke / run ms per frame; on 2 cores the two interpreters make it about 1 (0.9 to 1.1 on a quiet machine)
+        assertThat(Double.parseDouble(rm.group(3))).as(run).isGreaterThan(0.3).isLessThan(4.0);
+        assertThat(Double.parseDouble(rm.group(3))).as(run)
+                .isCloseTo(Double.parseDouble(rm.group(2)) / Double.parseDouble(rm.group(1)), org.assertj.core.data.Offset.offset(0.002));
+        String baseline = out.stream().filter(l -> l.startsWith("baseline ")).findFirst().orElseThrow();
+        assertThat(baseline.substring("baseline ".length())).matches(String.format(runRe, 1, 1));
         // 90 frames, 30 of them warm-up in each pass: 60 timed frames
         assertThat(out).anySatisfy(l -> assertThat(l).startsWith("frames 60 "));
         assertThat(out).anySatisfy(l -> assertThat(l).matches("cold_ratio \\d+\\.\\d{3} .*"));
