@@ -37,6 +37,7 @@ public final class CaptureWorker implements Runnable {
     private volatile boolean streaming;
     private volatile String abortReason;
     private volatile FrameDemand demand = FrameDemand.EVERY_FRAME;
+    private volatile int greyWidthPx;
 
     /**
      * @param maxFrames stop after this many decoded frames (0 = unlimited)
@@ -54,6 +55,20 @@ public final class CaptureWorker implements Runnable {
      */
     public void demand(FrameDemand demand) {
         this.demand = java.util.Objects.requireNonNull(demand, "demand");
+    }
+
+    /**
+     * Asks for a small grey copy of every converted frame ({@link FfmpegFrameReader#greyCopy(int)}), {@code widthPx}
+     * wide, 0 for none (the default): the consumer's motion detection. Takes effect at the next (re)connect; set it
+     * before {@link #start()}.
+     *
+     * @throws IllegalArgumentException for a width other than 0 or 16..1920
+     */
+    public void greyCopy(int widthPx) {
+        if (widthPx != 0 && (widthPx < 16 || widthPx > 1920)) {
+            throw new IllegalArgumentException("grey copy width must be 0 or 16..1920 pixels, was " + widthPx);
+        }
+        greyWidthPx = widthPx;
     }
 
     /**
@@ -143,6 +158,7 @@ public final class CaptureWorker implements Runnable {
                      FfmpegFrameReader reader = new FfmpegFrameReader(settings, seq, r != null ? r.localUrl(settings.source()) : settings.source())) {
                     relay = r;
                     currentReader = reader;
+                    reader.greyCopy(greyWidthPx);
                     reader.open();
                     opening = false;
                     if (reader.width() > settings.maxFramePx() || reader.height() > settings.maxFramePx()) {

@@ -39,6 +39,11 @@ public final class FfmpegFrameReader implements AutoCloseable {
     private SwsContext sws; // cached colour conversion context (sws_getCachedContext)
     private final PointerPointer<BytePointer> dstData = new PointerPointer<>(1); // sws_scale's destination plane, reused
     private final IntPointer dstStride = new IntPointer(1);
+    private int greyWidthPx; // 0: no small grey copy
+    private SwsContext greySws; // cached luma-only scaling context for the small grey copy
+    private SwsContext greySwsRanged; // the context greySws was last given full-range output for
+    private final PointerPointer<BytePointer> greyData = new PointerPointer<>(1);
+    private final IntPointer greyStride = new IntPointer(1);
     private AVFrame decoded; // the decoder's picture between decode() and convert()/skip(), owned by the grabber
     private long decodedTimeMs;
     private long decodedPtsMs = -1;
@@ -208,7 +213,65 @@ public final class FfmpegFrameReader implements AutoCloseable {
         if (image != rows) {
             rows.close();
         }
-        return new CapturedFrame(image, w, h, seq++, decodedTimeMs, decodedPtsMs);
+        return new CapturedFrame(image, grey(p, w, h), w, h, seq++, decodedTimeMs, decodedPtsMs);
+    }
+
+    /**
+     * Also makes each converted frame's {@link CapturedFrame#grey()}: the picture's luma scaled by area averaging to
+     * {@code widthPx} pixels wide (at most the frame's width; the height keeps the aspect ratio, rounded), full-range
+     * 8-bit grey, straight from the decoder's picture (of a YUV picture only the luma plane is read). Motion detection
+     * works on such a copy, which costs a fraction of shrinking the BGR frame. Call before the first frame.
+     *
+     * @param widthPx 16..1920, or 0 for no grey copy (the default)
+     * @throws IllegalArgumentException outside that range
+     */
+    public void greyCopy(int widthPx) {
+        if (widthPx != 0 && (widthPx < 16 || widthPx > 1920)) {
+            throw new IllegalArgumentException("grey copy width must be 0 or 16..1920 pixels, was " + widthPx);
+        }
+        greyWidthPx = widthPx;
+    }
+
+    /** Width and height of the grey copy of a {@code w x h} frame for {@link #greyCopy(int) widthPx}, pixels. */
+    public static int[] greySize(int widthPx, int w, int h) {
+        int gw = Math.min(widthPx, w);
+        return new int[]{gw, Math.max(1, (int) Math.round((double) h * gw / w))};
+    }
+
+    /** The small grey copy of {@code p}; null when none is asked for or FFmpeg cannot make one (motion then shrinks the BGR frame). */
+    private Mat grey(AVFrame p, int w, int h) {
+        if (greyWidthPx == 0) {
+            return null;
+        }
+        int[] g = greySize(greyWidthPx, w, h);
+        greySws = swscale.sws_getCachedContext(greySws, w, h, p.format(), g[0], g[1], avutil.AV_PIX_FMT_GRAY8, swscale.SWS_AREA,
+                null, null, (DoublePointer) null);
+        if (greySws == null) {
+            return null;
+        }
+        if (greySws != greySwsRanged) {
+            // full-range output (0..255, as OpenCV's BGR to grey gives), whatever the source's range: the motion
+            // threshold is in grey levels of that scale
+            try (PointerPointer<IntPointer> inv = new PointerPointer<>(1); PointerPointer<IntPointer> table = new PointerPointer<>(1);
+                 IntPointer srcRange = new IntPointer(1); IntPointer dstRange = new IntPointer(1); IntPointer brightness = new IntPointer(1);
+                 IntPointer contrast = new IntPointer(1); IntPointer saturation = new IntPointer(1)) {
+                if (swscale.sws_getColorspaceDetails(greySws, inv, srcRange, table, dstRange, brightness, contrast, saturation) >= 0) {
+                    swscale.sws_setColorspaceDetails(greySws, new IntPointer(inv.get(0)), srcRange.get(), new IntPointer(table.get(0)), 1,
+                            brightness.get(), contrast.get(), saturation.get());
+                }
+            }
+            greySwsRanged = greySws;
+        }
+        int paddedCols = (g[0] + ROW_ALIGN_PX - 1) / ROW_ALIGN_PX * ROW_ALIGN_PX;
+        Mat rows = new Mat(g[1], paddedCols, opencv_core.CV_8UC1);
+        greyData.put(0, rows.data());
+        greyStride.put(0, paddedCols);
+        swscale.sws_scale(greySws, new PointerPointer<>(p), p.linesize(), 0, h, greyData, greyStride);
+        Mat grey = paddedCols == g[0] ? rows : rows.colRange(0, g[0]);
+        if (grey != rows) {
+            rows.close();
+        }
+        return grey;
     }
 
     /** Passes over the decoded frame without converting it; it keeps its sequence number (a gap for the consumer). */
@@ -300,7 +363,13 @@ public final class FfmpegFrameReader implements AutoCloseable {
             swscale.sws_freeContext(sws);
             sws = null;
         }
+        if (greySws != null) {
+            swscale.sws_freeContext(greySws);
+            greySws = null;
+        }
         dstData.close();
         dstStride.close();
+        greyData.close();
+        greyStride.close();
     }
 }

@@ -252,6 +252,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
                     new TrackEventBuilder(config.deviceId(), TRACK_PREFIX, Settings.events(config.events())), publisher, fps,
                     new SimpleMeterRegistry());
             CameraPipeline p = pipeline;
+            reader.greyCopy(pipeline.greyCopyWidthPx()); // as the capture makes it for the motion stage
             Map<String, List<MotRow>> tentativeRows = new HashMap<>();
             pipeline.observe(ctx -> {
                 int frame = (int) ctx.frame.seq() + 1;

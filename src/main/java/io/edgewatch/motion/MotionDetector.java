@@ -119,6 +119,22 @@ public final class MotionDetector implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public MotionResult detect(Mat frame) {
+        return detect(frame, null);
+    }
+
+    /**
+     * Analyses one frame, given with a small grey copy made elsewhere (the capture scales the decoder's luma plane
+     * straight to the working size, which costs a fraction of shrinking the BGR frame).
+     *
+     * @param frame a full-resolution frame, 8-bit BGR (CV_8UC3; BGRA and grey also accepted), any size
+     * @param grey  null, or the frame in full-range 8-bit grey (CV_8UC1) at the working size ({@link #workingSize()}
+     *              for this frame size: {@code frame-width} pixels wide at most, the height in proportion); a copy of
+     *              another size or type is ignored and the frame shrunk instead
+     * @return the motion boxes and changed fraction of this frame
+     * @throws IllegalArgumentException for an empty frame or another pixel type
+     * @throws IllegalStateException    after {@link #close()}
+     */
+    public MotionResult detect(Mat frame, Mat grey) {
         long t0 = System.nanoTime();
         if (closed) {
             throw new IllegalStateException("motion detector is closed");
@@ -131,7 +147,11 @@ public final class MotionDetector implements AutoCloseable {
         if (frame.cols() != frameWidth || frame.rows() != frameHeight) {
             init(frame.cols(), frame.rows());
         }
-        shrink(frame);
+        if (grey != null && grey.cols() == width && grey.rows() == height && grey.type() == CV_8UC1) {
+            GaussianBlur(grey, blurred, blurSize, 1.0, 1.0, BORDER_DEFAULT, 0);
+        } else {
+            shrink(frame);
+        }
         MotionResult r = analyse();
         lastDetectNanos = System.nanoTime() - t0;
         return r;

@@ -188,6 +188,7 @@ public final class Benchmark {
         long wallNs = 0;
         long timedFrames = 0;
         try (FfmpegFrameReader reader = new FfmpegFrameReader(cs, 0)) {
+            reader.greyCopy(pipeline.greyCopyWidthPx()); // as the capture makes it for the motion stage
             reader.open();
             long start = System.nanoTime();
             while (maxFrames <= 0 || frames < maxFrames) {

@@ -123,6 +123,7 @@ public final class CameraPipeline implements Runnable {
         if (detection.intervalMs() > 0) {
             capture.demand(schedule::wanted); // frames not due at the detection rate are decoded but never converted
         }
+        capture.greyCopy(greyCopyWidthPx()); // motion's working copy, from the decoder's luma
         this.tracker = new Tracker(trackerSettings, trackIdPrefix, detection.stationaryAfterMs());
         this.events = events;
         this.publisher = publisher;
@@ -208,6 +209,14 @@ public final class CameraPipeline implements Runnable {
             throw new IllegalArgumentException("rounds in flight must be 1..4, was " + n);
         }
         roundsInFlight = n;
+    }
+
+    /**
+     * Width of the grey copy this camera's motion stage works on, pixels, for a reader that feeds the pipeline
+     * directly ({@link io.edgewatch.capture.FfmpegFrameReader#greyCopy(int)}); 0 without motion gating.
+     */
+    public int greyCopyWidthPx() {
+        return detection.motionGating() ? detection.motion().frameWidthPx() : 0;
     }
 
     /** Detection rounds this camera may have queued at the shared detector at once (see {@link #roundsInFlight(int)}). */

@@ -22,7 +22,10 @@ public final class Stages {
     private Stages() {
     }
 
-    /** Motion on a small grayscale copy of the frame ({@link MotionDetector}). */
+    /**
+     * Motion on a small grayscale copy of the frame ({@link MotionDetector}): the capture's grey copy when it made one
+     * of the working size, else one shrunk from the BGR frame.
+     */
     public static final class Motion implements Stage {
         private final MotionDetector detector;
 
@@ -42,7 +45,7 @@ public final class Stages {
 
         @Override
         public void process(FrameContext ctx) {
-            ctx.motion = detector.detect(ctx.frame.image());
+            ctx.motion = detector.detect(ctx.frame.image(), ctx.frame.grey());
         }
 
         @Override

@@ -137,6 +137,84 @@ class FfmpegFrameReaderTest {
     }
 
     /**
+     * The grey copy for motion detection (the decoder's luma scaled by area averaging, full range) matches what OpenCV
+     * makes of the BGR frame (BGR to grey, area resize to the same size) within a grey level or two on average, on the
+     * sample video (limited-range 4:2:0), TUD-Campus, and full-range MJPEG 4:2:2 and grey FFV1 clips made here; no copy
+     * unless asked for, and a width out of range is refused.
+     */
+    @Test
+    void greyCopyMatchesOpenCvsGreyOfTheFrame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        List<String> clips = new java.util.ArrayList<>(List.of(TestPaths.vtest().toString(),
+                TestPaths.sharedMedia("tracking/TUD-Campus/TUD-Campus.mp4").toString()));
+        for (int[] c : new int[][]{{avcodec.AV_CODEC_ID_MJPEG, avutil.AV_PIX_FMT_YUVJ422P}, {avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_GRAY8}}) {
+            String file = dir.resolve(c[0] == avcodec.AV_CODEC_ID_MJPEG ? "mjpeg.avi" : "gray.mkv").toString();
+            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file, 720, 480);
+                 OpenCVFrameConverter.ToMat toFrame = new OpenCVFrameConverter.ToMat();
+                 Mat img = new Mat(480, 720, opencv_core.CV_8UC3)) {
+                rec.setVideoCodec(c[0]);
+                rec.setPixelFormat(c[1]);
+                rec.setFrameRate(10);
+                rec.setFormat(file.endsWith(".mkv") ? "matroska" : "avi");
+                rec.start();
+                for (int i = 0; i < 5; i++) { // a horizontal ramp 0..255 with a bright square moving over it: every level
+                    try (org.bytedeco.javacpp.indexer.UByteIndexer ix = img.createIndexer()) {
+                        for (int y = 0; y < 480; y++) {
+                            for (int x = 0; x < 720; x++) {
+                                int v = x * 255 / 719;
+                                boolean square = x >= 100 + 40 * i && x < 200 + 40 * i && y >= 150 && y < 250;
+                                ix.put(y, x, 0, square ? 250 : v);
+                                ix.put(y, x, 1, square ? 240 : v);
+                                ix.put(y, x, 2, square ? 20 : v);
+                            }
+                        }
+                    }
+                    rec.record(toFrame.convert(img));
+                }
+                rec.stop();
+            }
+            clips.add(file);
+        }
+        for (String clip : clips) {
+            CaptureSettings s = CaptureSettings.defaults("t", clip);
+            int frames = 0;
+            try (FfmpegFrameReader r = new FfmpegFrameReader(s, 0)) {
+                r.greyCopy(320);
+                r.open();
+                int[] size = FfmpegFrameReader.greySize(320, r.width(), r.height());
+                for (; frames < 20; frames++) {
+                    CapturedFrame next = r.next();
+                    if (next == null) {
+                        break;
+                    }
+                    try (CapturedFrame f = next; Mat grey = new Mat(); Mat small = new Mat(); Mat diff = new Mat()) {
+                        assertThat(f.grey()).as(clip).isNotNull();
+                        assertThat(f.grey().type()).isEqualTo(opencv_core.CV_8UC1);
+                        assertThat(new int[]{f.grey().cols(), f.grey().rows()}).as(clip).isEqualTo(size);
+                        org.bytedeco.opencv.global.opencv_imgproc.cvtColor(f.image(), grey, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+                        org.bytedeco.opencv.global.opencv_imgproc.resize(grey, small, new org.bytedeco.opencv.opencv_core.Size(size[0], size[1]), 0, 0,
+                                org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
+                        opencv_core.absdiff(small, f.grey(), diff);
+                        double mean = opencv_core.mean(diff).get(0);
+                        double mean0 = opencv_core.mean(small).get(0);
+                        double mean1 = opencv_core.mean(f.grey()).get(0);
+                        assertThat(mean).as("%s frame %d: mean |grey copy - OpenCV's grey| (means %.1f, %.1f)", clip, f.seq(), mean0, mean1).isLessThan(2.0);
+                    }
+                }
+            }
+            assertThat(frames).as(clip).isGreaterThanOrEqualTo(5);
+        }
+        try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", TestPaths.vtest().toString()), 0)) {
+            r.open();
+            try (CapturedFrame f = r.next()) {
+                assertThat(f.grey()).as("no grey copy unless asked for").isNull();
+            }
+            assertThatThrownBy(() -> r.greyCopy(15)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16..1920 pixels, was 15");
+        }
+        assertThat(FfmpegFrameReader.greySize(320, 768, 576)).containsExactly(320, 240);
+        assertThat(FfmpegFrameReader.greySize(320, 200, 100)).containsExactly(200, 100);
+    }
+
+    /**
      * The reader refuses to convert a picture larger than max-frame-px whatever the stream declared at open (a size
      * change mid-stream): such frames count as corrupt, none is handed over, and the stream still ends normally.
      */

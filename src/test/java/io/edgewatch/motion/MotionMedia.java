@@ -47,8 +47,23 @@ final class MotionMedia {
      * @return frames decoded
      */
     static int forEachFrame(Path file, int max, FrameSink sink) throws Exception {
+        return forEachFrame(file, max, 0, (i, bgr, grey) -> sink.accept(i, bgr));
+    }
+
+    interface FrameAndGreySink {
+        void accept(int index, Mat bgr, Mat grey) throws Exception;
+    }
+
+    /**
+     * Decodes up to {@code max} frames of a file and hands each to {@code sink} with the reader's grey copy of
+     * {@code greyWidthPx} (as the capture makes it for motion; null with 0).
+     *
+     * @return frames decoded
+     */
+    static int forEachFrame(Path file, int max, int greyWidthPx, FrameAndGreySink sink) throws Exception {
         int n = 0;
         try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("motion-test", file.toString()), 0)) {
+            r.greyCopy(greyWidthPx);
             r.open();
             while (n < max) {
                 CapturedFrame f = r.next();
@@ -56,7 +71,7 @@ final class MotionMedia {
                     break;
                 }
                 try (f) {
-                    sink.accept(n++, f.image());
+                    sink.accept(n++, f.image(), f.grey());
                 }
             }
         }

@@ -60,16 +60,19 @@ class MotionVideoTest {
      * move (the figure may be below 1 by design); their ghosts once they walk away show as motion for a while, which is
      * why much of the motion boxes' area is outside the person boxes (printed).
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"TUD-Campus,0.95", "TUD-Stadtmitte,0.95"})
-    void motionBoxesCoverTheMovingPeople(String seq, double bound) throws Exception {
+    @ParameterizedTest(name = "{0}, capture's grey copy {2}")
+    @CsvSource({"TUD-Campus,0.95,false", "TUD-Stadtmitte,0.95,false", "TUD-Campus,0.95,true", "TUD-Stadtmitte,0.95,true"})
+    void motionBoxesCoverTheMovingPeople(String seq, double bound, boolean greyCopy) throws Exception {
         Path video = TestPaths.sharedMedia("tracking/" + seq + "/" + seq + ".mp4");
         Map<Integer, List<BoxNorm>> gt = MotionMedia.groundTruth(TestPaths.sharedMedia("tracking/" + seq + "/gt.txt"), 640, 480);
         int[] counts = new int[3]; // gt boxes, centre covered, overlap covered
         double[] motionArea = new double[2]; // motion box area summed over frames, of it inside some ground-truth box
         try (MotionDetector d = new MotionDetector(MotionSettings.defaults())) {
-            MotionMedia.forEachFrame(video, Integer.MAX_VALUE, (i, f) -> {
-                MotionResult r = d.detect(f);
+            MotionMedia.forEachFrame(video, Integer.MAX_VALUE, greyCopy ? d.settings().frameWidthPx() : 0, (i, f, small) -> {
+                if (greyCopy) {
+                    assertThat(small).isNotNull();
+                }
+                MotionResult r = d.detect(f, small);
                 if (i < WARMUP) {
                     return;
                 }
@@ -93,9 +96,9 @@ class MotionVideoTest {
         double byCentre = (double) counts[1] / counts[0];
         double byOverlap = (double) counts[2] / counts[0];
         int frames = gt.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1 - WARMUP;
-        System.out.printf("%s: %d ground-truth boxes after the warm-up; centre in a motion box %.3f, a quarter or more covered %.3f;"
+        System.out.printf("%s (grey copy %s): %d ground-truth boxes after the warm-up; centre in a motion box %.3f, a quarter or more covered %.3f;"
                         + " motion boxes cover %.3f of the frame on average, %.3f of their area inside a person box%n",
-                seq, counts[0], byCentre, byOverlap, motionArea[0] / frames, motionArea[1] / motionArea[0]);
+                seq, greyCopy, counts[0], byCentre, byOverlap, motionArea[0] / frames, motionArea[1] / motionArea[0]);
         assertThat(counts[0]).isGreaterThan(200);
         assertThat(byOverlap).isGreaterThanOrEqualTo(bound);
     }
@@ -238,6 +241,18 @@ class MotionVideoTest {
     /** Wall time per frame at two frame sizes (printed, not asserted: the machine is shared). */
     @Test
     void costPerFrame() throws Exception {
+        List<Long> fromGrey = new ArrayList<>();
+        try (MotionDetector d = new MotionDetector(MotionSettings.defaults())) {
+            MotionMedia.forEachFrame(TestPaths.vtest(), 400, d.settings().frameWidthPx(), (i, f, g) -> {
+                d.detect(f, g);
+                if (i >= 50) {
+                    fromGrey.add(d.lastDetectNanos());
+                }
+            });
+        }
+        long[] g = fromGrey.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("motion detect 768x576 from the capture's grey copy: mean %.3f ms, median %.3f ms per frame (%d frames)%n",
+                Arrays.stream(g).average().orElse(0) / 1e6, g[g.length / 2] / 1e6, g.length);
         for (int scale : new int[]{1, 2}) {
             List<Long> nanos = new ArrayList<>();
             try (MotionDetector d = new MotionDetector(MotionSettings.defaults()); Mat big = new Mat(); Size size = new Size(768 * scale, 576 * scale)) {
