@@ -175,8 +175,11 @@ public interface EdgewatchConfig {
         @DecimalMin("0") @DecimalMax("2")
         double padding();
 
-        /** A full-frame round at least this often, finding what appeared without motion, s. */
-        @WithDefault("5")
+        /**
+         * A full-frame round at least this often, finding what appeared without motion, s (default 10, as often as a
+         * stationary track is re-checked: on a still scene these rounds are most of the detector's work).
+         */
+        @WithDefault("10")
         @DecimalMin("0.1") @DecimalMax("3600")
         double fullFrameIntervalS();
     }

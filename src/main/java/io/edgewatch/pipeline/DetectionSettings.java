@@ -56,10 +56,10 @@ public record DetectionSettings(double detectFps, boolean motionGating, MotionSe
     /**
      * The defaults of a configured camera: 5 rounds/s, motion gating on, at most 4 regions, downscale at most 2.6
      * (a 768x576 frame is one region; 1080p keeps people at least 1/2.6 of their size), padding 0.25, a full-frame
-     * round every 5 s, stationary after 10 s without moving, re-checked every 10 s (Frigate: 50 frames at 5 fps).
+     * round every 10 s, stationary after 10 s without moving, re-checked every 10 s (Frigate: 50 frames at 5 fps).
      */
     public static DetectionSettings defaults() {
-        return new DetectionSettings(DEFAULT_DETECT_FPS, true, MotionSettings.defaults(), 4, 2.6, 0.25, 5_000, 10_000, 10_000);
+        return new DetectionSettings(DEFAULT_DETECT_FPS, true, MotionSettings.defaults(), 4, 2.6, 0.25, 10_000, 10_000, 10_000);
     }
 
     /** The behaviour before motion gating: every frame, the whole frame, no stationary state. */

@@ -49,7 +49,7 @@ class BenchCamerasCommandTest {
         double off = value(out, "gating off: cpu_cores [0-9.]+ detection_fps ([0-9.]+)");
         double on = value(out, "gating on:  cpu_cores [0-9.]+ detection_fps ([0-9.]+) motion_fps [0-9.]+");
         // gating off: 5 rounds a second; on: no motion and the person in the photo stationary after 10 s (the warm-up is
-        // 12 s), so only the full-frame pass every 5 s and the stationary re-check every 10 s run the detector
+        // 12 s), so only the full-frame pass and the stationary re-check, each every 10 s, run the detector
         assertThat(off).isBetween(4.0, 5.5);
         assertThat(on).isLessThan(off * 0.15);
         assertThat(out).anySatisfy(l -> assertThat(l).matches("gating_cpu_ratio \\d+\\.\\d{3} .*static scene astronaut.png.*"));

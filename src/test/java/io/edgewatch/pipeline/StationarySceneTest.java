@@ -133,7 +133,7 @@ class StationarySceneTest {
         long endFrame = end.at("/frame/seq").asLong();
         assertThat(endFrame).as("ended after the person left at frame 200, within 3 s").isBetween(200L, 230L);
         // 5 fps over 40 s: 200 rounds. While the person stands still and is stationary (from about 10 s to 20 s), only
-        // re-checks (every 10 s) and full-frame passes (every 5 s) run the detector: sensor noise is not motion
+        // re-checks and full-frame passes (each every 10 s) run the detector: sensor noise is not motion
         assertThat(p.processedFrames()).isBetween(195L, 205L);
         assertThat(why[3]).as("rounds while stationary").isGreaterThan(30);
         assertThat(why[4]).as("stationary rounds without inference").isGreaterThanOrEqualTo((int) (why[3] * 0.85));
