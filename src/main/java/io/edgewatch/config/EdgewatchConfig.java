@@ -237,14 +237,15 @@ public interface EdgewatchConfig {
 
         /**
          * Interpreters for {@code cameras} cameras: {@code interpreters} when set; else, when every camera is a file
-         * analysed as fast as possible ({@code unpacedFiles}: throughput, not latency, counts), one single-thread
+         * analysed as fast as possible without motion gating ({@code throughput}: throughput, not latency, counts; see
+         * {@code CameraPipeline.throughput}), one single-thread
          * interpreter per core, which several rounds in flight keep busy together (two single-thread invokes on two
          * cores do more per second than one two-thread invoke, whose threads wait for each other and for the decoder);
          * else min(cameras, cores); at most 16.
          */
-        static int interpretersFor(Detector d, int cameras, boolean unpacedFiles) {
+        static int interpretersFor(Detector d, int cameras, boolean throughput) {
             int cores = Runtime.getRuntime().availableProcessors();
-            return d.interpreters().orElse(Math.max(1, Math.min(16, unpacedFiles ? cores : Math.min(cameras, cores))));
+            return d.interpreters().orElse(Math.max(1, Math.min(16, throughput ? cores : Math.min(cameras, cores))));
         }
 
         /** Threads per interpreter with {@code interpreters} of them: {@code threads} when set, else cores / interpreters (at least 1). */

@@ -174,8 +174,8 @@ public class Agent {
             zoneSettings.put(id, c == null ? io.edgewatch.zones.ZoneSettings.none() : Settings.zones(c));
         }
         ModelManifest manifest = ModelManifest.read(config.detector().manifest(), mapper);
-        boolean unpacedFiles = cameras.values().stream().allMatch(c -> c.handOff() == LatestFrameSlot.Mode.BLOCKING);
-        int wanted = EdgewatchConfig.Detector.interpretersFor(config.detector(), cameras.size(), unpacedFiles);
+        boolean throughput = cameras.values().stream().allMatch(c -> CameraPipeline.throughput(c, detection.get(c.cameraId())));
+        int wanted = EdgewatchConfig.Detector.interpretersFor(config.detector(), cameras.size(), throughput);
         DelegateSpec spec = delegates.specFor(manifest.id(), EdgewatchConfig.Detector.threadsPerInterpreter(config.detector(), wanted),
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         AcceleratedModelLoader loader = new AcceleratedModelLoader(mapper, warmup);
@@ -273,9 +273,8 @@ public class Agent {
             CameraPipeline p = new CameraPipeline(cs.cameraId(), capture, slot, detectorService.register(cs.cameraId()), ds, ts,
                     runId + "-" + cs.cameraId(), new TrackEventBuilder(config.deviceId(), cs.cameraId(), policy),
                     publisher, expectedFps, registry);
-            if (cs.handOff() == LatestFrameSlot.Mode.BLOCKING) {
-                p.roundsInFlight(CameraPipeline.throughputRounds(detectorService.interpreters())); // a file as fast as possible
-            }
+            // a file as fast as possible without motion gating: one round in flight per interpreter
+            p.roundsInFlight(CameraPipeline.roundsInFlight(CameraPipeline.throughput(cs, ds), detectorService.interpreters()));
             io.edgewatch.zones.ZoneSettings zs = zoneSettings.get(cs.cameraId());
             io.edgewatch.zones.ZoneMonitor monitor = new io.edgewatch.zones.ZoneMonitor(zs);
             zoneMonitors.put(cs.cameraId(), monitor);

@@ -249,9 +249,9 @@ public final class Benchmark {
 
     /**
      * Throughput of {@code run} on a file: capture thread, pipeline thread and the shared detector's workers, as the
-     * agent wires them for a file analysed as fast as possible (every frame analysed; one interpreter per core with
-     * one round in flight per interpreter, see {@link io.edgewatch.config.EdgewatchConfig.Detector#interpretersFor(
-     * io.edgewatch.config.EdgewatchConfig.Detector, int, boolean)}).
+     * agent wires them for a file analysed as fast as possible (every frame analysed; without motion gating one
+     * round in flight per interpreter, see {@link CameraPipeline#throughput} and
+     * {@link io.edgewatch.config.EdgewatchConfig.Detector#interpretersFor(io.edgewatch.config.EdgewatchConfig.Detector, int, boolean)}).
      *
      * @param frames        frames analysed after the warm-up frames
      * @param runMsPerFrame wall time per analysed frame, ms
@@ -259,15 +259,16 @@ public final class Benchmark {
      *                      interpreter options), alone, half of the invokes before the run and half after, ms
      * @param interpreters  interpreters the run used
      * @param threads       threads of each of them
+     * @param rounds        rounds in flight
      * @param ratio         rawInvokeMs / runMsPerFrame: 1 = the file is analysed as fast as the model runs for one live
      *                      camera; above 1 when the run's interpreters together do more (target &gt;= 0.95)
      */
-    public record Throughput(long frames, double runMsPerFrame, double rawInvokeMs, int interpreters, int threads, double ratio) {
+    public record Throughput(long frames, double runMsPerFrame, double rawInvokeMs, int interpreters, int threads, int rounds, double ratio) {
         /** One line: {@code run_ms_per_frame X raw_invoke_ms Y run_ratio Z (...)}. */
         public String line() {
             return String.format(Locale.ROOT, "run_ms_per_frame %.3f raw_invoke_ms %.3f run_ratio %.3f (raw invoke / run ms per frame, %d frames;"
                             + " run: %d interpreter(s) x %d thread(s), %d round(s) in flight; target >= 0.95)",
-                    runMsPerFrame, rawInvokeMs, ratio, frames, interpreters, threads, CameraPipeline.throughputRounds(interpreters));
+                    runMsPerFrame, rawInvokeMs, ratio, frames, interpreters, threads, rounds);
         }
     }
 
@@ -323,7 +324,8 @@ public final class Benchmark {
                 CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("bench-run"), maxFrames);
                 CameraPipeline pipeline = new CameraPipeline("bench-run", capture, slot, service.register("bench-run"), detection, ts,
                         "bench-run", new TrackEventBuilder("bench", "bench-run", policy), publisher, 10, new SimpleMeterRegistry());
-                pipeline.roundsInFlight(CameraPipeline.throughputRounds(interpreters)); // as the agent sets it for such a file
+                // as the agent sets it for such a file: one round in flight per interpreter without motion gating
+                pipeline.roundsInFlight(CameraPipeline.roundsInFlight(!detection.motionGating(), interpreters));
                 long[] startNs = {0};
                 long[] lastNs = {0};
                 long[] seen = {0};
@@ -348,7 +350,8 @@ public final class Benchmark {
             for (int i = 0; i < RAW_INVOKES / 2; i++) {
                 raw.addValue(reference.model().invoke());
             }
-            return new Throughput(timed, perFrame, raw.getMean(), interpreters, runOpts.threads(), raw.getMean() / perFrame);
+            return new Throughput(timed, perFrame, raw.getMean(), interpreters, runOpts.threads(),
+                    CameraPipeline.roundsInFlight(!detection.motionGating(), interpreters), raw.getMean() / perFrame);
         }
     }
 

@@ -195,18 +195,23 @@ public final class CameraPipeline implements Runnable {
     }
 
     /**
-     * Detection rounds this camera may have queued at the shared detector at once, 1..4 (default 1). With 1, a round's
-     * regions are planned from the tracks after the previous round (the best regions, the lowest latency). With more,
-     * the pipeline plans and submits the next frames while earlier rounds are detected, so several interpreters work
-     * on one camera: the throughput setting for a file analysed as fast as possible (every frame kept), where the
-     * regions of a frame are then planned from the tracks up to {@code n - 1} rounds before it. Rounds are always
-     * completed in frame order. Set before the pipeline thread starts.
+     * Detection rounds this camera may have queued at the shared detector at once, 1..4 (default 1). With 1, the next
+     * frame is prepared (motion) while a round is detected, and its regions are planned from the tracks after that
+     * round. With more, the pipeline also plans and submits the next frames while earlier rounds are detected, so
+     * several interpreters work on one camera: the throughput setting for a file analysed as fast as possible (every
+     * frame kept) with motion gating off, where every round is the whole frame and so does not depend on the tracks
+     * (with gating, a round planned before the previous one's result would not look where that round found a new
+     * person). Rounds are always completed in frame order. Set before the pipeline thread starts.
      *
-     * @throws IllegalArgumentException outside 1..4
+     * @throws IllegalArgumentException outside 1..4, or above 1 with motion gating on
      */
     public void roundsInFlight(int n) {
         if (n < 1 || n > 4) {
             throw new IllegalArgumentException("rounds in flight must be 1..4, was " + n);
+        }
+        if (n > 1 && detection.motionGating()) {
+            throw new IllegalArgumentException("camera " + cameraId + ": more than one round in flight needs motion gating off"
+                    + " (regions are planned from the tracks of the previous round)");
         }
         roundsInFlight = n;
     }
@@ -225,11 +230,19 @@ public final class CameraPipeline implements Runnable {
     }
 
     /**
-     * Rounds in flight for a file analysed as fast as possible with {@code interpreters} interpreters: one per
-     * interpreter, at most 4.
+     * Whether a camera runs for throughput rather than latency: a file analysed as fast as possible (every frame kept,
+     * {@code BLOCKING} hand-off) with motion gating off, whose rounds can therefore be several in flight.
      */
-    public static int throughputRounds(int interpreters) {
-        return Math.max(1, Math.min(4, interpreters));
+    public static boolean throughput(io.edgewatch.capture.CaptureSettings capture, DetectionSettings detection) {
+        return capture.handOff() == LatestFrameSlot.Mode.BLOCKING && !detection.motionGating();
+    }
+
+    /**
+     * Rounds in flight for a camera running for {@link #throughput} on a detector of {@code interpreters}
+     * interpreters: one per interpreter, at most 4; 1 for any other camera.
+     */
+    public static int roundsInFlight(boolean throughput, int interpreters) {
+        return throughput ? Math.max(1, Math.min(4, interpreters)) : 1;
     }
 
     /** Closes the detector of a pipeline made by {@link #withOwnDetector}; nothing otherwise. Idempotent. */

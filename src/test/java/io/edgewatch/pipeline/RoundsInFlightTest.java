@@ -95,15 +95,31 @@ class RoundsInFlightTest {
                 new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), filter()), DetectionSettings.everyFrame(),
                 TrackerSettings.defaults(), "run-cam1", new TrackEventBuilder("dev", "cam1", EventPolicy.defaults()),
                 new EventPublisher(new RecordingSink(), mapper, "edgewatch", 1), 10, new SimpleMeterRegistry());
+        LatestFrameSlot slot2 = new LatestFrameSlot(cs.handOff());
+        CameraPipeline gated = CameraPipeline.withOwnDetector("cam2", new CaptureWorker(cs, slot2, new CaptureStats("cam2"), 1), slot2,
+                new ObjectDetector(TfliteModel.load(manifest, InterpreterOptions.xnnpack(1)), filter()), DetectionSettings.defaults(),
+                TrackerSettings.defaults(), "run-cam2", new TrackEventBuilder("dev", "cam2", EventPolicy.defaults()),
+                new EventPublisher(new RecordingSink(), mapper, "edgewatch", 1), 10, new SimpleMeterRegistry());
         try {
             assertThatThrownBy(() -> p.roundsInFlight(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..4, was 0");
             assertThatThrownBy(() -> p.roundsInFlight(5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..4, was 5");
+            // with motion gating a round's regions come from the previous round's tracks: one round in flight only
+            assertThatThrownBy(() -> gated.roundsInFlight(2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("camera cam2: more than one round in flight needs motion gating off");
+            gated.roundsInFlight(1);
         } finally {
             p.closeOwnDetector();
+            gated.closeOwnDetector();
         }
-        assertThat(CameraPipeline.throughputRounds(1)).isEqualTo(1);
-        assertThat(CameraPipeline.throughputRounds(2)).isEqualTo(2);
-        assertThat(CameraPipeline.throughputRounds(16)).isEqualTo(4);
+        assertThat(CameraPipeline.throughput(cs, DetectionSettings.everyFrame())).as("a file unpaced, gating off").isTrue();
+        assertThat(CameraPipeline.throughput(cs, DetectionSettings.defaults())).as("gating on").isFalse();
+        CaptureSettings paced = new CaptureSettings(cs.cameraId(), cs.source(), cs.rtspTransport(), cs.openTimeoutMs(), cs.readTimeoutMs(),
+                cs.reconnectMinMs(), cs.reconnectMaxMs(), 1.0, cs.stallTimeoutMs(), cs.maxFramePx(), cs.tls(), cs.decoderThreads());
+        assertThat(CameraPipeline.throughput(paced, DetectionSettings.everyFrame())).as("paced").isFalse();
+        assertThat(CameraPipeline.roundsInFlight(true, 1)).isEqualTo(1);
+        assertThat(CameraPipeline.roundsInFlight(true, 2)).isEqualTo(2);
+        assertThat(CameraPipeline.roundsInFlight(true, 16)).isEqualTo(4);
+        assertThat(CameraPipeline.roundsInFlight(false, 16)).isEqualTo(1);
     }
 
     private static DetectionFilter filter() {
