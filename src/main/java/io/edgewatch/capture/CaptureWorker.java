@@ -65,10 +65,7 @@ public final class CaptureWorker implements Runnable {
      * @throws IllegalArgumentException for a width other than 0 or 16..1920
      */
     public void greyCopy(int widthPx) {
-        if (widthPx != 0 && (widthPx < 16 || widthPx > 1920)) {
-            throw new IllegalArgumentException("grey copy width must be 0 or 16..1920 pixels, was " + widthPx);
-        }
-        greyWidthPx = widthPx;
+        greyWidthPx = FfmpegFrameReader.checkedGreyWidth(widthPx); // refused here, not at the next connect
     }
 
     /**

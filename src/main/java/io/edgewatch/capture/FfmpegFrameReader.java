@@ -226,10 +226,15 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * @throws IllegalArgumentException outside that range
      */
     public void greyCopy(int widthPx) {
+        greyWidthPx = checkedGreyWidth(widthPx);
+    }
+
+    /** {@code widthPx} when it is a valid {@link #greyCopy(int)} width (0 or 16..1920), else IllegalArgumentException. */
+    static int checkedGreyWidth(int widthPx) {
         if (widthPx != 0 && (widthPx < 16 || widthPx > 1920)) {
             throw new IllegalArgumentException("grey copy width must be 0 or 16..1920 pixels, was " + widthPx);
         }
-        greyWidthPx = widthPx;
+        return widthPx;
     }
 
     /** Width and height of the grey copy of a {@code w x h} frame for {@link #greyCopy(int) widthPx}, pixels. */

@@ -95,7 +95,9 @@ public class BenchCommand implements Callable<Integer> {
                         Settings.tracker(config.tracker()), Settings.events(config.events()), ds, mapper, l);
                 if (runPass) {
                     // as 'run' wires a file analysed as fast as possible; --threads sets each interpreter's threads
-                    int interpreters = io.edgewatch.config.EdgewatchConfig.Detector.interpretersFor(d, 1, !gating);
+                    boolean throughput = io.edgewatch.pipeline.CameraPipeline.throughput(
+                            io.edgewatch.capture.CaptureSettings.defaults("bench-run", source.toString()), ds);
+                    int interpreters = io.edgewatch.config.EdgewatchConfig.Detector.interpretersFor(d, 1, throughput);
                     InterpreterOptions runOpts = new InterpreterOptions(threads != null ? threads
                             : io.edgewatch.config.EdgewatchConfig.Detector.threadsPerInterpreter(d, interpreters), opts.acceleration());
                     run = Benchmark.runThroughput(source, frames, manifest, opts, runOpts, interpreters, Settings.filter(d),

@@ -230,11 +230,6 @@ public interface EdgewatchConfig {
          */
         java.util.OptionalInt interpreters();
 
-        /** Interpreters for {@code cameras} cameras: {@code interpreters} when set, else min(cameras, cores). */
-        static int interpretersFor(Detector d, int cameras) {
-            return interpretersFor(d, cameras, false);
-        }
-
         /**
          * Interpreters for {@code cameras} cameras: {@code interpreters} when set; else, when every camera is a file
          * analysed as fast as possible without motion gating ({@code throughput}: throughput, not latency, counts; see

@@ -295,17 +295,19 @@ public final class Benchmark {
         EventPublisher publisher = new EventPublisher(sink, mapper, "edgewatch", 1);
         CaptureSettings cs = CaptureSettings.defaults("bench-run", source.toString());
         LatestFrameSlot slot = new LatestFrameSlot(cs.handOff());
+        int rounds = CameraPipeline.roundsInFlight(CameraPipeline.throughput(cs, detection), interpreters); // as the agent sets it
         // the reference: one interpreter as one live camera has it, warmed up, the file's first frame as its input (a real
         // picture, like the stage passes' raw invoke), timed alone before and after the run so that a host whose speed
         // drifts (shared machines) weighs on both sides alike
-        try (ObjectDetector reference = new ObjectDetector(TfliteModel.load(manifest, rawOpts), filter);
-             FfmpegFrameReader reader = new FfmpegFrameReader(cs, 0)) {
-            reader.open();
-            try (CapturedFrame first = reader.next()) {
-                if (first == null) {
-                    throw new IllegalArgumentException("video file " + source + " has no frame");
+        try (ObjectDetector reference = new ObjectDetector(TfliteModel.load(manifest, rawOpts), filter)) {
+            try (FfmpegFrameReader reader = new FfmpegFrameReader(cs, 0)) {
+                reader.open();
+                try (CapturedFrame first = reader.next()) {
+                    if (first == null) {
+                        throw new IllegalArgumentException("video file " + source + " has no frame");
+                    }
+                    reference.detect(first.image());
                 }
-                reference.detect(first.image());
             }
             DescriptiveStatistics raw = new DescriptiveStatistics();
             for (int i = 0; i < WARMUP_FRAMES; i++) {
@@ -324,8 +326,7 @@ public final class Benchmark {
                 CaptureWorker capture = new CaptureWorker(cs, slot, new CaptureStats("bench-run"), maxFrames);
                 CameraPipeline pipeline = new CameraPipeline("bench-run", capture, slot, service.register("bench-run"), detection, ts,
                         "bench-run", new TrackEventBuilder("bench", "bench-run", policy), publisher, 10, new SimpleMeterRegistry());
-                // as the agent sets it for such a file: one round in flight per interpreter without motion gating
-                pipeline.roundsInFlight(CameraPipeline.roundsInFlight(!detection.motionGating(), interpreters));
+                pipeline.roundsInFlight(rounds);
                 long[] startNs = {0};
                 long[] lastNs = {0};
                 long[] seen = {0};
@@ -350,8 +351,7 @@ public final class Benchmark {
             for (int i = 0; i < RAW_INVOKES / 2; i++) {
                 raw.addValue(reference.model().invoke());
             }
-            return new Throughput(timed, perFrame, raw.getMean(), interpreters, runOpts.threads(),
-                    CameraPipeline.roundsInFlight(!detection.motionGating(), interpreters), raw.getMean() / perFrame);
+            return new Throughput(timed, perFrame, raw.getMean(), interpreters, runOpts.threads(), rounds, raw.getMean() / perFrame);
         }
     }
 
