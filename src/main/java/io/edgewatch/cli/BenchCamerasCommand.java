@@ -5,9 +5,8 @@ import io.edgewatch.inference.ModelException;
 import io.edgewatch.pipeline.Agent;
 import io.edgewatch.pipeline.CameraPipeline;
 import io.edgewatch.pipeline.RunRequest;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.apache.commons.math3.stat.descriptive.SynchronizedDescriptiveStatistics;
 import picocli.CommandLine;
 
 import java.lang.management.ManagementFactory;
@@ -21,14 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench-cameras}: N cameras from video files replayed at their own frame rate (looped) through the agent's real
- * wiring (one shared detector, motion gating, regions), for a given duration. Prints per camera the decoded, motion,
- * detection and skipped fps and the frame-to-event latency (p50, p95), for the process the CPU cores used, the RSS and
- * the threads, all measured after a warm-up; then, with {@code --compare-gating}, one camera of the static scene (or the
- * first source) with motion gating off and on, and the CPU ratio; and as the last line
+ * {@code bench-cameras}: N cameras from video files replayed at their own frame rate (not looped: each must last the
+ * warm-up and the duration) through the agent's real wiring (one shared detector, motion gating, regions), for a given
+ * duration. Prints per camera the decoded, motion, detection and skipped fps and the frame-to-event latency (p50 and
+ * p95 over the measured window's frames with events), for the process the CPU cores used, the RSS and the threads, all
+ * measured after a warm-up; then, with {@code --compare-gating}, one camera of the static scene (or the first source)
+ * with motion gating off and on, and the CPU ratio; and as the last line
  * {@code cameras N detection_fps_min X cpu_cores Y rss_mb Z}. Events are counted and discarded. Exit 0, 2 on a bad option
  * or an unusable file or model.
  */
@@ -75,11 +74,9 @@ public class BenchCamerasCommand implements Callable<Integer> {
     private Progress bar = Progress.off();
 
     private final Agent agent;
-    private final MeterRegistry registry;
 
-    public BenchCamerasCommand(Agent agent, MeterRegistry registry) {
+    public BenchCamerasCommand(Agent agent) {
         this.agent = agent;
-        this.registry = registry;
     }
 
     /** Length of a video file in seconds, or 0 when FFmpeg does not know it (then it is not checked). */
@@ -187,11 +184,7 @@ public class BenchCamerasCommand implements Callable<Integer> {
 
     private RunFigures run(List<String> src, String idPrefix, boolean gatingOn, int warmup, int seconds) throws InterruptedException {
         DiscardingSink sink = new DiscardingSink();
-        List<String> looped = new ArrayList<>();
-        for (String s : src) {
-            looped.add(s);
-        }
-        agent.start(new RunRequest(looped, idPrefix, Optional.empty(), 0, 1.0, OptionalDouble.of(detectFps), Optional.of(gatingOn),
+        agent.start(new RunRequest(List.copyOf(src), idPrefix, Optional.empty(), 0, 1.0, OptionalDouble.of(detectFps), Optional.of(gatingOn),
                 Optional.of(sink)));
         String phase = idPrefix.equals("cam") ? "" : "gating " + idPrefix + ", ";
         try {
@@ -203,8 +196,12 @@ public class BenchCamerasCommand implements Callable<Integer> {
             bar.phase(phase + "measuring");
             List<CameraPipeline> ps = agent.pipelines();
             Map<String, long[]> start = new LinkedHashMap<>();
+            Map<String, DescriptiveStatistics> latencies = new LinkedHashMap<>();
             for (CameraPipeline p : ps) {
                 start.put(p.cameraId(), counters(p));
+                DescriptiveStatistics lat = new SynchronizedDescriptiveStatistics();
+                latencies.put(p.cameraId(), lat);
+                p.eventLatencyListener(lat::addValue);
             }
             long cpu0 = cpuNs();
             long t0 = System.nanoTime();
@@ -220,21 +217,13 @@ public class BenchCamerasCommand implements Callable<Integer> {
             double cores = (cpuNs() - cpu0) / 1e9 / s;
             List<CameraFigures> out = new ArrayList<>();
             for (CameraPipeline p : ps) {
+                p.eventLatencyListener(null);
                 long[] a = start.get(p.cameraId());
                 long[] b = counters(p);
-                Timer lat = registry.find("edgewatch.frame.to.event.latency").tag("camera", p.cameraId()).timer();
-                double p50 = Double.NaN;
-                double p95 = Double.NaN;
-                if (lat != null) {
-                    for (ValueAtPercentile v : lat.takeSnapshot().percentileValues()) {
-                        if (Math.abs(v.percentile() - 0.5) < 1e-6) {
-                            p50 = v.value(TimeUnit.MILLISECONDS);
-                        } else if (Math.abs(v.percentile() - 0.95) < 1e-6) {
-                            p95 = v.value(TimeUnit.MILLISECONDS);
-                        }
-                    }
-                }
-                out.add(new CameraFigures(p.cameraId(), (b[0] - a[0]) / s, (b[1] - a[1]) / s, (b[2] - a[2]) / s, (b[3] - a[3]) / s, p50, p95));
+                // exact percentiles of the measured window's frames with events (NaN when none had events)
+                DescriptiveStatistics lat = latencies.get(p.cameraId());
+                out.add(new CameraFigures(p.cameraId(), (b[0] - a[0]) / s, (b[1] - a[1]) / s, (b[2] - a[2]) / s, (b[3] - a[3]) / s,
+                        lat.getPercentile(50), lat.getPercentile(95)));
             }
             return new RunFigures(out, cores, rssMax, threadsMax);
         } finally {

@@ -44,6 +44,12 @@ class BenchCamerasCommandTest {
             String[] f = c.trim().split("\\s+");
             assertThat(Double.parseDouble(f[1])).as("decoded fps of %s", c).isBetween(8.0, 12.0);
             assertThat(Double.parseDouble(f[3])).as("detection fps of %s", c).isPositive();
+            // latency of the measured window's frames with events (vtest has people in every second): at least the
+            // detector's own time, and never more than the whole run
+            double p50 = Double.parseDouble(f[5]);
+            double p95 = Double.parseDouble(f[6]);
+            assertThat(p50).as("p50 latency of %s", c).isBetween(5.0, 9000.0);
+            assertThat(p95).as("p95 latency of %s", c).isBetween(p50, 9000.0);
         }
         assertThat(out).anySatisfy(l -> assertThat(l).matches("process cpu_cores \\d+\\.\\d\\d .*"));
         double off = value(out, "gating off: cpu_cores [0-9.]+ detection_fps ([0-9.]+)");
