@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian package target/deb/edgewatch_<version>_<arch>.deb with dpkg-deb (no Maven plugin, no debhelper):
 # the files are staged by `systemd/install.sh --stage`, so the package has exactly install.sh's layout:
-#   /opt/edgewatch/{bin/edgewatch, quarkus-app/ (with app.aot when the build made one), models-tflite/, README.md}
+#   /opt/edgewatch/{bin/edgewatch, lib/jit-startup.json, quarkus-app/ (with app.aot when the build made one),
+#                  models-tflite/, README.md}
 #   /etc/edgewatch/application.properties      conffile (systemd/application.properties.example)
 #   /usr/lib/systemd/system/edgewatch.service  /usr/bin/edgewatch -> /opt/edgewatch/bin/edgewatch
 #   /usr/share/doc/edgewatch/{copyright,changelog.gz}, /usr/share/man/man1/edgewatch.1.gz, lintian overrides

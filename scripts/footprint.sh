@@ -3,7 +3,8 @@
 # start to ready (/q/health/ready answers 200), start to the first event at the broker, RSS when ready, and RSS
 # while 1, 4 and 8 cameras each replay media-cache/vtest.avi (768x576) at its own 10 fps, published to a Mosquitto
 # on a free loopback port. Both modes run with the launcher's JVM flags (systemd/edgewatch: serial collector, heap
-# 8 MB growing to 256 MB, JVM output on standard error); the AOT mode adds -XX:AOTCache=target/quarkus-app/app.aot and checks that
+# 8 MB growing to 256 MB, JVM output on standard error, the start-up compiler directives systemd/jit-startup.json);
+# the AOT mode adds -XX:AOTCache=target/quarkus-app/app.aot and checks that
 # the agent logged the cache in use. Runs alternate plain / AOT so a change of machine load hits both alike.
 # While the largest camera count runs, the status page (GET / of the management interface with the access token,
 # README "Status page") is fetched 40 times, 0.1 s apart, and its serve time printed (median and p95, ms).
@@ -42,7 +43,8 @@ java, app, starts, warm, window, counts = sys.argv[1], os.path.abspath(sys.argv[
 video = os.path.abspath("media-cache/vtest.avi")
 tmp = tempfile.mkdtemp(prefix="footprint-")
 flags = ["--enable-native-access=ALL-UNNAMED", "-Djdk.serialFilter=!*", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
-         "-Xlog:all=warning:stderr", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m"]  # as systemd/edgewatch
+         "-Xlog:all=warning:stderr", "-XX:+UseSerialGC", "-Xms8m", "-Xmx256m",
+         "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + os.path.abspath("systemd/jit-startup.json")]  # as systemd/edgewatch
 env = dict(os.environ, MALLOC_ARENA_MAX="2")
 
 def free_port():

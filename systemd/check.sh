@@ -4,7 +4,8 @@
 #  2. systemd-analyze verify on the installed unit (paths rewritten into the temporary root, so the launcher it
 #     names exists and is executable), which must print nothing,
 #  3. systemd-analyze security --offline=true --threshold=20: exposure must be 2.0 or lower,
-#  4. the installed launcher runs `doctor` on the installed models (sha256) and vtest.avi,
+#  4. the installed launcher runs `doctor` on the installed models (sha256) and vtest.avi, with the start-up compiler
+#     directives (lib/jit-startup.json) passed to the JVM,
 #  5. when the build has an AOT cache (target/quarkus-app/app.aot, made by `mvn verify`), doctor reports it in use;
 #     after a jar's modification time changes the JVM ignores the stale cache: doctor warns and still passes, and
 #     `run` still writes only JSON events to standard output (the JVM's warning goes to standard error),
@@ -21,6 +22,7 @@ systemd/install.sh --root "$root" >/dev/null
 unit="$root/etc/systemd/system/edgewatch.service"
 [[ -x "$root/opt/edgewatch/bin/edgewatch" && -f "$root/opt/edgewatch/quarkus-app/quarkus-run.jar" && -f "$root/etc/edgewatch/application.properties" ]] \
   || { echo "check.sh: install.sh did not produce the expected layout" >&2; exit 1; }
+[[ -f "$root/opt/edgewatch/lib/jit-startup.json" ]] || { echo "check.sh: install.sh did not install lib/jit-startup.json" >&2; exit 1; }
 [[ "$(stat -c %a "$root/etc/edgewatch/credentials")" == 700 && "$(stat -c %a "$root/etc/edgewatch/credentials/gallery-key")" == 600
    && "$(stat -c %a "$root/etc/edgewatch/credentials/http-token")" == 600 ]] \
   || { echo "check.sh: credentials folder, gallery key or HTTP token has wrong permissions" >&2; exit 1; }
@@ -40,10 +42,13 @@ sec="$(systemd-analyze security --offline=true --threshold=20 --no-pager "$unit"
 echo "$sec" | grep 'Overall exposure level'
 
 state="$tmp/state"; mkdir -p "$state"
-JAVA_OPTS="-Dquarkus.http.port=0 -Dedgewatch.http.token-file=$root/etc/edgewatch/credentials/http-token -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json -Dedgewatch.cameras.cam1.source=$src/media-cache/vtest.avi -Dedgewatch.doctor.state-dirs=$state -Dedgewatch.doctor.min-free-mb=1" \
+JAVA_OPTS="-XX:+CompilerDirectivesPrint -Dquarkus.http.port=0 -Dedgewatch.http.token-file=$root/etc/edgewatch/credentials/http-token -Dedgewatch.detector.manifest=$root/opt/edgewatch/models-tflite/ssd-mobilenet-v2-coco.manifest.json -Dedgewatch.cameras.cam1.source=$src/media-cache/vtest.avi -Dedgewatch.doctor.state-dirs=$state -Dedgewatch.doctor.min-free-mb=1" \
   "$root/opt/edgewatch/bin/edgewatch" doctor 2>"$tmp/doctor.err" | tee "$tmp/doctor.out"
 grep -q '^PASSED' "$tmp/doctor.out" || { cat "$tmp/doctor.err" >&2; echo "check.sh: doctor on the installed layout failed" >&2; exit 1; }
 grep -q '\[OK  \] http access' "$tmp/doctor.out" || { echo "check.sh: doctor does not accept the installed HTTP token" >&2; exit 1; }
+# the launcher passed the installed start-up compiler directives (the JVM printed them: -XX:+CompilerDirectivesPrint)
+grep -q 'compiler directives added' "$tmp/doctor.err" && grep -q 'org/hibernate/validator/\*\.\*' "$tmp/doctor.err" \
+  || { echo "check.sh: the launcher did not pass lib/jit-startup.json to the JVM" >&2; exit 1; }
 
 if [[ -f target/quarkus-app/app.aot ]]; then
   grep -q '\[OK  \] aot cache .*/opt/edgewatch/quarkus-app/app.aot in use' "$tmp/doctor.out" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs edgewatch as a systemd service on a Debian-like device (run as root):
-#   /opt/edgewatch/{bin/edgewatch, quarkus-app/ or edgewatch-runner, models-tflite/}    application and models
+#   /opt/edgewatch/{bin/edgewatch, lib/jit-startup.json, quarkus-app/ or edgewatch-runner, models-tflite/}   application and models
 #   /etc/edgewatch/application.properties, /etc/edgewatch/credentials/{mqtt-password,gallery-key,http-token}   configuration
 #   /var/lib/edgewatch                                                                   state (made by systemd)
 #   /etc/systemd/system/edgewatch.service                                                the unit
@@ -46,6 +46,7 @@ if [[ -n "$native" ]]; then install -m 0755 "$native" "$opt/edgewatch-runner"
 # timestamps kept: the JVM refuses an AOT cache (quarkus-app/app.aot) whose jars' modification times changed
 else cp -r --preserve=timestamps "$app" "$opt/quarkus-app"; fi
 install -m 0755 "$src/systemd/edgewatch" "$opt/bin/edgewatch"
+install -d -m 0755 "$opt/lib" && install -m 0644 "$src/systemd/jit-startup.json" "$opt/lib/jit-startup.json"
 install -m 0644 "$src"/models-tflite/*.manifest.json "$opt/models-tflite/"
 install -m 0644 "$src"/models-tflite/files/* "$opt/models-tflite/files/"
 [[ -f "$src/README.md" ]] && install -m 0644 "$src/README.md" "$opt/README.md"
