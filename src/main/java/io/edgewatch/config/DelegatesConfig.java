@@ -45,6 +45,8 @@ public interface DelegatesConfig {
         String delegate();
 
         /** CPU threads; defaults to edgewatch.detector.threads. */
+        @Min(value = 1, message = "must be 1..64")
+        @Max(value = 64, message = "must be 1..64")
         OptionalInt threads();
 
         /** External delegate library: a path or a soname such as libedgetpu.so.1. */

@@ -221,6 +221,7 @@ public interface EdgewatchConfig {
          * CPU threads per interpreter; unset = the box's cores divided by the interpreters, so all cameras together
          * use as many threads as there are cores.
          */
+        @Min(value = 1, message = "must be 1..64") @Max(value = 64, message = "must be 1..64")
         java.util.OptionalInt threads();
 
         /**
@@ -228,6 +229,7 @@ public interface EdgewatchConfig {
          * the box's cores (one camera: one interpreter with every core; many cameras: single-thread interpreters,
          * which use the CPU better than one interpreter's threads do). A delegate (NPU) always gets one interpreter.
          */
+        @Min(value = 1, message = "must be 1..16") @Max(value = 16, message = "must be 1..16")
         java.util.OptionalInt interpreters();
 
         /**

@@ -34,6 +34,10 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
                 throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' must start with tcp://, ssl://, ws:// or wss://"
                         + " followed by a host (e.g. tcp://localhost:1883" + (entries.size() > 1 ? "; a list is comma-separated" : "") + ")");
             }
+            int port = port(u, shown);
+            if (port == 0 || port > 65535) {
+                throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' has port " + port + ", outside 1..65535");
+            }
             boolean entryTls = encrypted(u);
             if (tls != null && tls != entryTls) {
                 throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' mixes encrypted (ssl://, wss://) and plain"
@@ -147,5 +151,19 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
     /** The URL (or the comma-separated list) without credentials, for logs. */
     public String redactedUrl() {
         return redactAll(url);
+    }
+
+    /** The entry's port (-1 when it gives none: the scheme's default); {@code 0} or above 65535 are refused by the caller. */
+    private static int port(String u, String shown) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)^\\s*[a-z]+://(?:[^@/]*@)?(?:\\[[^\\]]*]|[^:/?#]*)(?::([^/?#]*))?")
+                .matcher(u);
+        if (!m.find() || m.group(1) == null) {
+            return -1;
+        }
+        String p = m.group(1);
+        if (!p.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' has port '" + p + "', not a number 1..65535");
+        }
+        return Integer.parseInt(p);
     }
 }

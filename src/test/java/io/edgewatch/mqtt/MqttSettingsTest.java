@@ -47,6 +47,24 @@ class MqttSettingsTest {
     }
 
     @Test
+    void aPortOutsideTheRangeIsRefusedAtStartNamingTheEntry() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://127.0.0.1:99999",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("edgewatch.mqtt.url entry 'tcp://127.0.0.1:99999' has port 99999, outside 1..65535");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("ssl://n1:8883,ssl://u:topsecret@n2:0",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .hasMessage("edgewatch.mqtt.url entry 'ssl://***@n2:0' has port 0, outside 1..65535");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://n1:mqtt",
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .hasMessage("edgewatch.mqtt.url entry 'tcp://n1:mqtt' has port 'mqtt', not a number 1..65535");
+        // no port (the scheme's default), IPv6 literals, a WebSocket path and Docker-style host names are fine
+        assertThat(settings("tcp://broker", Optional.empty(), Optional.empty(), Optional.empty()).urls()).containsExactly("tcp://broker");
+        settings("tcp://[::1]:1883,tcp://mqtt_broker:1883", Optional.empty(), Optional.empty(), Optional.empty());
+        settings("wss://b.example:443/mqtt", Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    @Test
     void noWarningForTlsOrAnonymous() {
         assertThat(settings("ssl://broker:8883", Optional.of("gate-01"), Optional.of("pw-123456"), Optional.empty()).clearTextCredentialsWarning()).isEmpty();
         assertThat(settings("wss://broker/mqtt", Optional.of("gate-01"), Optional.empty(), Optional.of(Path.of("/run/pw"))).clearTextCredentialsWarning()).isEmpty();
