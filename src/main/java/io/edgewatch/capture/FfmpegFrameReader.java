@@ -100,9 +100,10 @@ public final class FfmpegFrameReader implements AutoCloseable {
     /**
      * Opens the source; a checked TLS source is connected and its certificate checked first.
      *
-     * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it, or when a TLS camera is refused (the message
-     *                                says why: certificate untrusted, self-signed, expired or for another host, no TLS on
-     *                                the port, a ca-file that cannot be used, naming its key)
+     * @throws FrameGrabber.Exception when FFmpeg cannot open or probe it, when it has no video stream (audio only), or
+     *                                when a TLS camera is refused (the message says why: certificate untrusted,
+     *                                self-signed, expired or for another host, no TLS on the port, a ca-file that cannot
+     *                                be used, naming its key)
      */
     public void open() throws FrameGrabber.Exception {
         FfmpegLog.clear();
@@ -122,6 +123,13 @@ public final class FfmpegFrameReader implements AutoCloseable {
         // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
         // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.
         grabber.startUnsafe();
+        if (!grabber.hasVideo()) {
+            // an audio-only file or stream opens fine and then ends without a frame: say so instead of "opened 0x0"
+            boolean audio = grabber.hasAudio();
+            close();
+            throw new FrameGrabber.Exception("no video stream in " + io.edgewatch.util.Redaction.url(settings.source())
+                    + (audio ? " (audio only)" : " (FFmpeg found no stream it can decode)") + ": not a camera or video file");
+        }
         openedAtMs = System.currentTimeMillis();
     }
 

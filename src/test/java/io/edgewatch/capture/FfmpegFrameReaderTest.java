@@ -143,6 +143,28 @@ class FfmpegFrameReaderTest {
      * unless asked for, and a width out of range is refused.
      */
     @Test
+    void anAudioOnlyFileIsRefusedAtOpenNotOpenedAsA0x0Video(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String file = dir.resolve("tone.wav").toString();
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file, 1)) { // one audio channel, no video
+            rec.setFormat("wav");
+            rec.setAudioCodec(avcodec.AV_CODEC_ID_PCM_S16LE);
+            rec.setSampleRate(16000);
+            rec.start();
+            java.nio.ShortBuffer samples = java.nio.ShortBuffer.allocate(16000);
+            for (int i = 0; i < 16000; i++) {
+                samples.put((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 16000.0)));
+            }
+            samples.flip();
+            rec.recordSamples(16000, 1, samples);
+            rec.stop();
+        }
+        try (FfmpegFrameReader r = new FfmpegFrameReader(CaptureSettings.defaults("t", file), 0)) {
+            assertThatThrownBy(r::open).isInstanceOf(org.bytedeco.javacv.FrameGrabber.Exception.class)
+                    .hasMessage("no video stream in " + file + " (audio only): not a camera or video file");
+        }
+    }
+
+    @Test
     void greyCopyMatchesOpenCvsGreyOfTheFrame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         List<String> clips = new java.util.ArrayList<>(List.of(TestPaths.vtest().toString(),
                 TestPaths.sharedMedia("tracking/TUD-Campus/TUD-Campus.mp4").toString()));
