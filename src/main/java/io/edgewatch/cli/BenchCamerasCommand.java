@@ -79,16 +79,21 @@ public class BenchCamerasCommand implements Callable<Integer> {
         this.agent = agent;
     }
 
-    /** Length of a video file in seconds, or 0 when FFmpeg does not know it (then it is not checked). */
-    private static double lengthS(Path p) {
+    /**
+     * Length of a video file in seconds, or 0 when FFmpeg does not know it (then it is not checked).
+     *
+     * @throws org.bytedeco.javacv.FrameGrabber.Exception when FFmpeg cannot open it or it has no video stream
+     */
+    private static double lengthS(Path p) throws org.bytedeco.javacv.FrameGrabber.Exception {
         io.edgewatch.capture.FfmpegLog.install(); // FFmpeg's messages through the log, not its stream dump on stderr
         try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(p.toFile())) {
             g.start();
+            if (!g.hasVideo()) {
+                throw new org.bytedeco.javacv.FrameGrabber.Exception("no video stream" + (g.hasAudio() ? " (audio only)" : ""));
+            }
             long us = g.getLengthInTime();
             g.stop();
             return us > 0 ? us / 1e6 : 0;
-        } catch (Exception e) {
-            return 0; // not a video FFmpeg can open: the run reports it, naming the camera
         }
     }
 
@@ -122,7 +127,13 @@ public class BenchCamerasCommand implements Callable<Integer> {
                 return 2;
             }
             // the files are not looped: a shorter one would end inside the measured window and dilute the figures
-            double lengthS = lengthS(p);
+            double lengthS;
+            try {
+                lengthS = lengthS(p);
+            } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+                System.err.println("edgewatch: --source: video file " + p + " cannot be decoded: " + io.edgewatch.capture.FfmpegLog.explain(e.getMessage()));
+                return 2;
+            }
             int needS = warmupS + durationS;
             if (compareGating && staticScene == null && p.equals(sources.get(0))) {
                 needS = Math.max(needS, compareWarmupS + compareS);

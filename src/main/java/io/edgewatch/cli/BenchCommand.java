@@ -122,6 +122,9 @@ public class BenchCommand implements Callable<Integer> {
         } catch (ModelException | IllegalArgumentException ex) {
             System.err.println("edgewatch: " + ex.getMessage());
             return 2;
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception ex) {
+            System.err.println("edgewatch: video file " + source + " cannot be decoded: " + io.edgewatch.capture.FfmpegLog.explain(ex.getMessage()));
+            return 2;
         }
     }
 }

@@ -206,7 +206,7 @@ public class BenchTrackingCommand implements Callable<Integer> {
             System.err.println("edgewatch: " + e.getMessage());
             return 2;
         } catch (FrameGrabber.Exception e) {
-            System.err.println("edgewatch: video file " + source + " cannot be decoded: " + e.getMessage());
+            System.err.println("edgewatch: video file " + source + " cannot be decoded: " + io.edgewatch.capture.FfmpegLog.explain(e.getMessage()));
             return 2;
         } catch (IOException e) {
             System.err.println("edgewatch: " + e);

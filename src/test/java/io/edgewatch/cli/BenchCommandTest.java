@@ -85,7 +85,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void badOptionsExitTwoWithAMessage(QuarkusMainLauncher launcher) {
+    void badOptionsExitTwoWithAMessage(QuarkusMainLauncher launcher) throws Exception {
         LaunchResult passes = launcher.launch("bench", "--source", TestPaths.vtest().toString(), "--warmup-passes", "11");
         assertThat(passes.exitCode()).isEqualTo(2);
         assertThat(passes.getErrorOutput()).contains("--warmup-passes must be 0..10, was 11");
@@ -97,5 +97,14 @@ class BenchCommandTest {
         LaunchResult missing = launcher.launch("bench", "--source", "/nonexistent/clip.mp4");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.getErrorOutput()).contains("video file /nonexistent/clip.mp4 does not exist or is not readable");
+        // a file of random bytes named .mp4: refused naming the file, FFmpeg's reason, without JavaCV's hints or a trace
+        java.nio.file.Path noise = java.nio.file.Files.createTempFile("noise-", ".mp4");
+        java.nio.file.Files.write(noise, new java.util.Random(7).ints(200_000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
+                (b, v) -> b.write(v), (a, b) -> a.write(b.toByteArray(), 0, b.size())).toByteArray());
+        LaunchResult bad = launcher.launch("bench", "--source", noise.toString());
+        assertThat(bad.exitCode()).as(bad.getErrorOutput()).isEqualTo(2);
+        assertThat(bad.getErrorOutput()).contains("video file " + noise + " cannot be decoded: ").contains("Invalid data found when processing input")
+                .doesNotContain("Has setFormat()").doesNotContain("FFmpegLogCallback").doesNotContain("\tat org.bytedeco");
+        java.nio.file.Files.delete(noise);
     }
 }
