@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code run}: starts the agent on the configured cameras, or on one {@code --source}. Exits by itself when every
  * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 1 when no camera
- * could be read, 2 when the configuration, the model or the {@code --source} is unusable.
+ * could be read, 2 when the configuration, the model or the {@code --source} is unusable or an option is wrong (such as
+ * {@code --camera} without {@code --source}).
  */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the agent. Events go to MQTT, or as JSON lines to standard output when no broker is configured.")
@@ -40,6 +41,9 @@ public class RunCommand implements Callable<Integer> {
             description = "--source only: true = detect only around motion and tracks (default, or as configured), false = the whole frame every round.")
     Boolean motionGating;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final Agent agent;
     private final io.edgewatch.health.ManagementAccess access;
 
@@ -58,6 +62,15 @@ public class RunCommand implements Callable<Integer> {
         }
         if (detectFps != null && (detectFps < 0 || detectFps > 120)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--detect-fps must be 0..120 (0 = every frame), was " + detectFps);
+        }
+        if (source == null) {
+            // these shape the one camera of --source; silently ignoring them would run every configured camera instead
+            for (String o : new String[]{"--camera", "--replay-speed", "--detect-fps", "--motion-gating"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), o + " applies to --source only; the configured cameras"
+                            + " (edgewatch.cameras.<id>.*) take their own settings, and one is left out with edgewatch.cameras.<id>.enabled=false");
+                }
+            }
         }
         if (access.startupError() != null) {
             System.err.println("edgewatch: " + access.startupError()); // an unusable token file: nothing starts

@@ -30,6 +30,16 @@ class StartupErrorsTest {
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.getErrorOutput()).contains("--max-frames");
         }
+
+        @Test
+        void refusesSourceOnlyOptionsWithoutASource(QuarkusMainLauncher launcher) {
+            // without --source they were ignored and every configured camera ran (a dead live one kept run alive)
+            for (String[] o : new String[][]{{"--camera", "door"}, {"--replay-speed", "1"}, {"--detect-fps", "2"}, {"--motion-gating", "false"}}) {
+                LaunchResult r = launcher.launch("run", o[0], o[1], "--max-frames", "5");
+                assertThat(r.exitCode()).as(o[0]).isEqualTo(2);
+                assertThat(r.getErrorOutput()).as(o[0]).contains(o[0] + " applies to --source only");
+            }
+        }
     }
 
     @QuarkusMainTest
