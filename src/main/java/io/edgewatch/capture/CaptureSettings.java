@@ -33,9 +33,28 @@ public record CaptureSettings(String cameraId, String source, String rtspTranspo
         if (decoderThreads < 0 || decoderThreads > 16) {
             throw new IllegalArgumentException("decoder threads must be 0..16, was " + decoderThreads);
         }
+        source = fileUrlToPath(source);
         // a library may repeat the password without its URL: every message is redacted of it from now on
         io.edgewatch.util.Redaction.rememberUrl(source);
         tls = tls == null ? CameraTls.SYSTEM : tls;
+    }
+
+    /**
+     * A {@code file:} URL ({@code file:///srv/clip.mp4}, {@code file:/srv/clip.mp4}) as the path it names, so it is
+     * checked and opened as the file it is; anything else unchanged.
+     *
+     * @throws IllegalArgumentException when the {@code file:} URL is malformed or names another host
+     */
+    static String fileUrlToPath(String source) {
+        if (source == null || !source.regionMatches(true, 0, "file:", 0, 5)) {
+            return source;
+        }
+        try {
+            return java.nio.file.Path.of(java.net.URI.create(source)).toString();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new IllegalArgumentException("source " + source + " is not a usable file: URL (expected file:///path/to/clip.mp4): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Settings with the default number of decoder threads. */

@@ -143,6 +143,23 @@ class FfmpegFrameReaderTest {
      * unless asked for, and a width out of range is refused.
      */
     @Test
+    void aFileUrlIsOpenedAsThePathItNames() throws Exception {
+        String path = TestPaths.vtest().toAbsolutePath().toString();
+        CaptureSettings s = CaptureSettings.defaults("t", TestPaths.vtest().toAbsolutePath().toUri().toString());
+        assertThat(s.source()).isEqualTo(path);
+        assertThat(s.kind()).isEqualTo(SourceKind.FILE);
+        try (FfmpegFrameReader r = new FfmpegFrameReader(s, 0)) {
+            r.open();
+            try (CapturedFrame f = r.next()) {
+                assertThat(f.image().cols()).isEqualTo(768);
+            }
+        }
+        assertThat(CaptureSettings.defaults("t", "rtsp://cam/s").source()).isEqualTo("rtsp://cam/s");
+        assertThatThrownBy(() -> CaptureSettings.defaults("t", "file://otherhost/clip.mp4"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source file://otherhost/clip.mp4 is not a usable file: URL");
+    }
+
+    @Test
     void anAudioOnlyFileIsRefusedAtOpenNotOpenedAsA0x0Video(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String file = dir.resolve("tone.wav").toString();
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file, 1)) { // one audio channel, no video
