@@ -229,7 +229,10 @@ public final class CaptureWorker implements Runnable {
                             + (kind == SourceKind.V4L2 && !java.nio.file.Files.exists(java.nio.file.Path.of(settings.source()))
                             ? "device " + settings.source() + " does not exist (camera unplugged, or DeviceAllow/--device missing)"
                             : abortReason != null ? abortReason
-                            : relay != null && relay.upstreamError() != null ? relay.upstreamError() : FfmpegLog.explain(e.getMessage()));
+                            : relay != null && relay.upstreamError() != null ? relay.upstreamError()
+                            : FfmpegLog.explain(relay == null || e.getMessage() == null ? e.getMessage()
+                            // FFmpeg names the URL it opened: the camera's, not the agent's own loopback relay
+                            : e.getMessage().replace(relay.localUrl(settings.source()), settings.source())));
                     msg = Redaction.text(msg); // FFmpeg's message repeats the URL it opened, with its user info
                     if (kind == SourceKind.FILE && stats.framesReceived() == 0) {
                         fail(msg);

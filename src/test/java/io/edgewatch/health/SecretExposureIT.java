@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +98,13 @@ class SecretExposureIT {
                         .contains("404 Not Found");
                 assertThat(badauth).as(details).contains("cannot read rtsp://***@127.0.0.1:" + locked.port() + "/stream")
                         .contains("401 Unauthorized");
+                // the cameras' own addresses, never the loopback relay the agent reads RTSP over TCP through
+                for (String e : List.of(wrongpath, badauth)) {
+                    Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(e);
+                    while (m.find()) {
+                        assertThat(Integer.parseInt(m.group(1))).as("a port in %s", e).isIn(open.port(), locked.port());
+                    }
+                }
                 assertNoSecret(details);
 
                 String metrics = get(mgmt + "/q/metrics", tok).body();
