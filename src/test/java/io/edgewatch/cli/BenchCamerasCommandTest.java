@@ -78,14 +78,11 @@ class BenchCamerasCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.getErrorOutput()).contains("/nonexistent/clip.avi");
         // a file of random bytes named .mp4: refused naming the file, FFmpeg's reason, without JavaCV's hints or a trace
-        java.nio.file.Path noise = java.nio.file.Files.createTempFile("noise-", ".mp4");
-        java.nio.file.Files.write(noise, new java.util.Random(7).ints(200_000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
-                (b, v) -> b.write(v), (a, b) -> a.write(b.toByteArray(), 0, b.size())).toByteArray());
+        java.nio.file.Path noise = TestPaths.randomBytesFile(".mp4", 200_000);
         LaunchResult bad = launcher.launch("bench-cameras", "--source", noise.toString());
         assertThat(bad.exitCode()).as(bad.getErrorOutput()).isEqualTo(2);
         assertThat(bad.getErrorOutput()).contains("--source: video file " + noise + " cannot be decoded: ").contains("Invalid data found when processing input")
                 .doesNotContain("Has setFormat()").doesNotContain("FFmpegLogCallback").doesNotContain("\tat org.bytedeco");
-        java.nio.file.Files.delete(noise);
     }
 
     private static double value(List<String> out, String regex) {

@@ -15,6 +15,15 @@ public final class TestPaths {
     private TestPaths() {
     }
 
+    /** A temporary file of {@code bytes} random bytes (fixed seed) named {@code *suffix}: a hostile "video" or "model". */
+    public static Path randomBytesFile(String suffix, int bytes) throws java.io.IOException {
+        byte[] b = new byte[bytes];
+        new java.util.Random(7).nextBytes(b);
+        Path f = Files.createTempFile("noise-", suffix);
+        f.toFile().deleteOnExit();
+        return Files.write(f, b);
+    }
+
     /** The project root (the folder holding pom.xml). */
     public static Path projectRoot() {
         Path p = Path.of("").toAbsolutePath();
