@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgewatch.capture.CaptureSettings;
 import io.edgewatch.capture.CapturedFrame;
 import io.edgewatch.capture.FfmpegFrameReader;
+import io.edgewatch.capture.FfmpegLog;
 import io.edgewatch.inference.ModelException;
 import io.edgewatch.inference.ModelFileVerifier;
 import io.edgewatch.inference.ModelManifest;
@@ -155,9 +156,15 @@ public final class Doctor {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             String why = c.getMessage() != null ? c.getMessage() : c.toString();
-            // JavaCV appends hints meant for developers; an installer needs FFmpeg's own message
-            why = why.replace(" (Has setFormat() been called?)", "").replaceAll("\\s*\\(For more details.*?has been called\\.\\)", "");
-            why = Redaction.text(why); // FFmpeg repeats the URL with its credentials
+            // JavaCV appends hints meant for developers; an installer needs FFmpeg's own message (redacted: FFmpeg
+            // repeats the URL with its credentials)
+            why = FfmpegLog.explain(why);
+            if ((cam.kind() == io.edgewatch.capture.SourceKind.RTSP || cam.kind() == io.edgewatch.capture.SourceKind.NETWORK)
+                    && ms(t0) >= cam.openTimeoutMs()) {
+                // a server that accepts and never answers: FFmpeg's socket time-out surfaces as "Invalid data"
+                return CheckResult.fail(name, "open time-out: no stream from " + source + " within " + cam.openTimeoutMs()
+                        + " ms (edgewatch.cameras." + cam.cameraId() + ".open-timeout-ms; FFmpeg: " + why + ")", ms(t0));
+            }
             return CheckResult.fail(name, "cannot read a frame from " + source + ": " + why, ms(t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -118,6 +118,29 @@ class DoctorTest {
     }
 
     @Test
+    void aCameraThatAcceptsAndNeverAnswersIsAnOpenTimeOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> { // accept and hold, never a byte back
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(x -> { try { x.close(); } catch (java.io.IOException ignored) { } });
+                }
+            });
+            CaptureSettings d = CaptureSettings.defaults("mute", "rtsp://viewer:Secr3t@127.0.0.1:" + silent.getLocalPort() + "/s");
+            CaptureSettings cam = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), 1500, 1500, d.reconnectMinMs(),
+                    d.reconnectMaxMs(), 0, d.stallTimeoutMs(), d.maxFramePx());
+            CheckResult r = Doctor.checkCamera(cam);
+            assertThat(r.status()).isEqualTo(CheckStatus.FAIL);
+            assertThat(r.detail()).startsWith("open time-out: no stream from rtsp://***@127.0.0.1:" + silent.getLocalPort() + "/s within 1500 ms")
+                    .contains("edgewatch.cameras.mute.open-timeout-ms").doesNotContain("Secr3t").doesNotContain("setFormat");
+        }
+    }
+
+    @Test
     void wrongPasswordAndNoBrokerAreReported(@TempDir Path tmp) throws Exception {
         Path wrong = tmp.resolve("pw");
         Files.writeString(wrong, "not-it");
