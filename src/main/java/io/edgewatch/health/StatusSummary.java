@@ -33,6 +33,23 @@ public record StatusSummary(String status, String device, String version, long u
     public static final int MAX_ERROR_CHARS = 160;
 
     /**
+     * {@code err} cut to {@link #MAX_ERROR_CHARS}: the start (which camera, which source) and, when the text ends with
+     * FFmpeg's own reason ({@code (FFmpeg: ... 401 Unauthorized)}), that reason, with {@code ...} between; the reason
+     * is what a technician acts on, and a cut in the middle would drop it.
+     */
+    static String shorten(String err) {
+        if (err.length() <= MAX_ERROR_CHARS) {
+            return err;
+        }
+        int i = err.lastIndexOf(" (FFmpeg: ");
+        String tail = i >= 0 ? err.substring(i) : "";
+        if (tail.length() > MAX_ERROR_CHARS / 2) {
+            tail = tail.substring(0, MAX_ERROR_CHARS / 2 - 3) + "...";
+        }
+        return err.substring(0, MAX_ERROR_CHARS - tail.length() - 4) + " ..." + tail;
+    }
+
+    /**
      * One camera.
      *
      * @param id                 camera id
@@ -171,9 +188,7 @@ public record StatusSummary(String status, String device, String version, long u
         String err = text(d, "lastError");
         if (err != null) {
             err = Redaction.text(err);
-            if (err.length() > MAX_ERROR_CHARS) {
-                err = err.substring(0, MAX_ERROR_CHARS - 3) + "...";
-            }
+            err = shorten(err);
         }
         return new Camera(id, status, text(d, "state"), dbl(d, "fpsReceived"), dbl(d, "fpsProcessed"), dbl(d, "fpsExpected"),
                 text(d, "quality"), num(d, "reconnects", 0), num(d, "reconnectsLastHour", 0), num(d, "stalls", 0),

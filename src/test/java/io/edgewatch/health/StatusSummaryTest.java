@@ -14,6 +14,16 @@ class StatusSummaryTest {
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
+    void aLongErrorKeepsFfmpegsReasonAtItsEnd() {
+        String err = "camera door: cannot read rtsp://***@10.0.0.9:554/stream1: avformat_open_input() error -1094995529 (Invalid data found"
+                + " when processing input): Could not open input \"rtsp://***@10.0.0.9:554/stream1\". (FFmpeg: rtsp: method DESCRIBE failed: 401 Unauthorized)";
+        String s = StatusSummary.shorten(err);
+        assertThat(s).hasSize(StatusSummary.MAX_ERROR_CHARS).startsWith("camera door: cannot read rtsp://***@10.0.0.9:554/stream1: ")
+                .contains(" ... (FFmpeg: ").endsWith("401 Unauthorized)");
+        assertThat(StatusSummary.shorten("short")).isEqualTo("short");
+    }
+
+    @Test
     void failedCameraFacesOnAndSpool() throws Exception {
         String longTail = "x".repeat(400);
         var ready = mapper.readTree("""
