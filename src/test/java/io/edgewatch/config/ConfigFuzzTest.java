@@ -196,6 +196,16 @@ class ConfigFuzzTest {
                 "edgewatch.cameras.front.zones.flat.polygon", "0.1,0.1, 0.5,0.5, 0.9,0.9")))
                 .satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("zones.flat.polygon")
                         .contains("encloses no area"));
+        // a bow-tie (points not in order around the area), even and lopsided: its edges cross
+        for (String bowTie : new String[]{"0.1,0.1, 0.9,0.9, 0.9,0.1, 0.1,0.9", "0.1,0.1, 0.9,0.9, 0.9,0.1, 0.2,0.8"}) {
+            assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
+                    "edgewatch.cameras.front.zones.tie.polygon", bowTie)))
+                    .as(bowTie).satisfies(e -> assertThat(e.getMessage() + " " + e.getCause()).contains("zones.tie.polygon")
+                            .contains("has edges that cross (edge 1 and edge 3 of 4, like a bow-tie)"));
+        }
+        // the same four points in order around the square, and a concave polygon, are fine
+        build(Map.of("edgewatch.cameras.front.source", "/dev/video0", "edgewatch.cameras.front.zones.sq.polygon", "0.1,0.1, 0.9,0.1, 0.9,0.9, 0.1,0.9",
+                "edgewatch.cameras.front.zones.l.polygon", "0.1,0.1, 0.5,0.1, 0.5,0.5, 0.9,0.5, 0.9,0.9, 0.1,0.9"));
         // the reason, not only the key
         assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.front.source", "/dev/video0",
                 "edgewatch.cameras.front.zones.door.polygon", "0.1,0.1,0.5,0.5")))
