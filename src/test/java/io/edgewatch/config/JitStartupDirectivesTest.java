@@ -43,19 +43,27 @@ class JitStartupDirectivesTest {
                     public static void main(String[] a) throws Exception {
                         java.util.HashMap<String, Integer> m = new java.util.HashMap<>();
                         long sum = 0;
-                        for (int i = 0; i < 400_000; i++) {
+                        for (int i = 0; i < 200_000; i++) {
                             java.net.URL u = new java.net.URL("http", "h", 80, "/p" + (i & 1023));
                             sum += u.getPort();
+                        }
+                        for (int i = 0; i < 2_000_000; i++) {
                             sum += hot(i);
                         }
                         System.out.println("sum " + sum);
                     }
                     static int hot(int i) {
-                        return (i * 31) ^ (i >>> 3);
+                        int h = i;
+                        for (int k = 0; k < 4; k++) {
+                            h = h * 31 ^ (h >>> 3);
+                        }
+                        return h;
                     }
                 }
                 """);
-        Result r = java(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + DIRECTIVES,
+        // -Xbatch: each compilation completes before the method runs on, so the tiers are reached whatever the load of the
+        // machine (in the background a busy C2 queue may leave a method at tier 2 until the program ends)
+        Result r = java(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + DIRECTIVES, "-Xbatch",
                 "-XX:+PrintCompilation", program.toString()));
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).containsPattern("made not compilable on level 4 +java\\.net\\.URL::<init>");
