@@ -140,9 +140,12 @@ class CameraTlsTest {
             assertThat(openError(settings("tls-e", selfSigned.url(USER_INFO, "localhost"), CameraTls.SYSTEM)))
                     .startsWith("TLS certificate of localhost:" + selfSigned.port() + " refused: it is self-signed (CN=selfie) and not trusted;"
                             + " trusted: the system trust store");
-            // https:// to a plain HTTP port: the JDK HTTP server waits for the end of a request line that never comes
+            // https:// to a plain HTTP port: the JDK HTTP server usually waits for the end of a request line that never
+            // comes; once in CI it answered at once in plain text instead (likely a 400 when the ClientHello's bytes hold a line feed)
+            // Either way the refusal names the port as not speaking TLS.
             assertThat(openError(new CaptureSettings("tls-e", "https://" + USER_INFO + "@127.0.0.1:" + plain.port() + "/video", "tcp", 800, 800,
-                    200, 1_000, 0, 10_000))).isEqualTo("no TLS handshake answer from 127.0.0.1:" + plain.port() + " within 800 ms (not a TLS port?)");
+                    200, 1_000, 0, 10_000))).isIn("no TLS handshake answer from 127.0.0.1:" + plain.port() + " within 800 ms (not a TLS port?)",
+                    "127.0.0.1:" + plain.port() + " does not speak TLS (a plain, non-TLS port?)");
             int closed = io.edgewatch.testsupport.Mosquitto.freePort();
             assertThat(openError(settings("tls-e", "rtsps://" + USER_INFO + "@127.0.0.1:" + closed + "/stream", CameraTls.SYSTEM)))
                     .startsWith("cannot connect to 127.0.0.1:" + closed + ": Connection refused");
