@@ -153,10 +153,13 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         return redactAll(url);
     }
 
+    /** scheme://[user@]host[:port]: group 1 is what follows the host's colon, if any. */
+    private static final java.util.regex.Pattern PORT =
+            java.util.regex.Pattern.compile("(?i)^\\s*[a-z]+://(?:[^@/]*@)?(?:\\[[^\\]]*]|[^:/?#]*)(?::([^/?#]*))?");
+
     /** The entry's port (-1 when it gives none: the scheme's default); {@code 0} or above 65535 are refused by the caller. */
     private static int port(String u, String shown) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)^\\s*[a-z]+://(?:[^@/]*@)?(?:\\[[^\\]]*]|[^:/?#]*)(?::([^/?#]*))?")
-                .matcher(u);
+        java.util.regex.Matcher m = PORT.matcher(u);
         if (!m.find() || m.group(1) == null) {
             return -1;
         }

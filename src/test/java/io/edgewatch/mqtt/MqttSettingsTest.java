@@ -48,20 +48,19 @@ class MqttSettingsTest {
 
     @Test
     void aPortOutsideTheRangeIsRefusedAtStartNamingTheEntry() {
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://127.0.0.1:99999",
-                Optional.empty(), Optional.empty(), Optional.empty())))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThat(refusal("tcp://127.0.0.1:99999")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("edgewatch.mqtt.url entry 'tcp://127.0.0.1:99999' has port 99999, outside 1..65535");
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("ssl://n1:8883,ssl://u:topsecret@n2:0",
-                Optional.empty(), Optional.empty(), Optional.empty())))
-                .hasMessage("edgewatch.mqtt.url entry 'ssl://***@n2:0' has port 0, outside 1..65535");
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings("tcp://n1:mqtt",
-                Optional.empty(), Optional.empty(), Optional.empty())))
-                .hasMessage("edgewatch.mqtt.url entry 'tcp://n1:mqtt' has port 'mqtt', not a number 1..65535");
+        assertThat(refusal("ssl://n1:8883,ssl://u:topsecret@n2:0")).hasMessage("edgewatch.mqtt.url entry 'ssl://***@n2:0' has port 0, outside 1..65535");
+        assertThat(refusal("tcp://n1:mqtt")).hasMessage("edgewatch.mqtt.url entry 'tcp://n1:mqtt' has port 'mqtt', not a number 1..65535");
         // no port (the scheme's default), IPv6 literals, a WebSocket path and Docker-style host names are fine
         assertThat(settings("tcp://broker", Optional.empty(), Optional.empty(), Optional.empty()).urls()).containsExactly("tcp://broker");
         settings("tcp://[::1]:1883,tcp://mqtt_broker:1883", Optional.empty(), Optional.empty(), Optional.empty());
         settings("wss://b.example:443/mqtt", Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** What building settings for {@code url} (no credentials) throws, or null. */
+    private static Throwable refusal(String url) {
+        return org.assertj.core.api.Assertions.catchThrowable(() -> settings(url, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     @Test
