@@ -107,15 +107,30 @@ public final class Stages {
                 lastFullMs = now;
                 ctx.coverage = Tracker.Coverage.ALL;
             } else {
-                ctx.coverage = predicted -> {
-                    for (Region r : regions) {
-                        if (r.contains(predicted.centerX(), predicted.centerY(), w, h)) {
-                            return true;
-                        }
-                    }
-                    return false;
-                };
+                ctx.coverage = predicted -> covers(regions, predicted, w, h);
             }
+        }
+
+        /**
+         * Whether a round on {@code regions} looked for a track predicted at {@code predicted} (normalized, may reach
+         * past the frame): yes when a region holds the centre of its visible part, and yes when its centre has left
+         * the frame (a person walking out of view: no round can see them, so the round counts as a miss and the
+         * track ends after {@code max-missed-frames} rounds as without gating, instead of coasting off-frame,
+         * never looked for).
+         */
+        static boolean covers(List<Region> regions, BoxNorm predicted, int frameWidth, int frameHeight) {
+            double cx = predicted.centerX();
+            double cy = predicted.centerY();
+            if (!(cx >= 0 && cx <= 1 && cy >= 0 && cy <= 1)) {
+                return true;
+            }
+            BoxNorm visible = predicted.clamped();
+            for (Region r : regions) {
+                if (r.contains(visible.centerX(), visible.centerY(), frameWidth, frameHeight)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean touches(BoxNorm b, List<BoxNorm> motion) {
