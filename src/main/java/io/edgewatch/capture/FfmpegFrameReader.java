@@ -30,6 +30,7 @@ public final class FfmpegFrameReader implements AutoCloseable {
         FfmpegLog.install(); // FFmpeg's errors through the (redacting) application log
     }
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FfmpegFrameReader.class);
     private final CaptureSettings settings;
     private final String openUrl;
     private FFmpegFrameGrabber grabber;
@@ -123,6 +124,11 @@ public final class FfmpegFrameReader implements AutoCloseable {
         // hanging in its RTSP handshake would block every other camera's open. avcodec_open2 has been thread-safe
         // since FFmpeg 4 (no lock manager needed), so per-camera opens can run in parallel.
         grabber.startUnsafe();
+        if (grabber.getVideoCodec() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_RAWVIDEO) {
+            // uncompressed video is often stored bottom-up (AVI, BMP order: a negative linesize), which JavaCV's RAW
+            // mode cannot wrap; it is BGR or close to it anyway, so JavaCV's own conversion costs one copy
+            grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
+        }
         if (!grabber.hasVideo()) {
             // an audio-only file or stream opens fine and then ends without a frame: say so instead of "opened 0x0"
             boolean audio = grabber.hasAudio();
@@ -148,7 +154,9 @@ public final class FfmpegFrameReader implements AutoCloseable {
      * then {@link #convert()}s it or {@link #skip()}s it, so a frame nobody will analyse costs only its decoding (the
      * colour conversion and copy are about as dear as decoding itself). Frames without a picture or pixel format, and
      * frames larger than {@code max-frame-px} (a size change mid-stream; the declared size is checked at open), are
-     * counted as corrupt and passed over.
+     * counted as corrupt and passed over. Uncompressed video and bottom-up pictures (a negative stride) are kept in
+     * JavaCV's BGR buffer instead (one copy per frame; the first bottom-up picture of a compressed stream is passed over
+     * when the reader switches).
      *
      * @return false at the end of the stream
      * @throws FrameGrabber.Exception on a read error
@@ -160,7 +168,22 @@ public final class FfmpegFrameReader implements AutoCloseable {
         }
         while (true) {
             // ImageMode.RAW: JavaCV hands the picture as decoded (Frame.opaque), without its sws_scale into a BGR buffer
-            Frame f = grabber.grabImage();
+            Frame f;
+            try {
+                f = grabber.grabImage();
+            } catch (IllegalArgumentException e) {
+                // JavaCV's RAW mode wraps the picture as (height x linesize) bytes, which fails for a bottom-up picture
+                // (negative linesize: an uncompressed BGR AVI, BMP-like codecs): let JavaCV convert to BGR itself from
+                // then on (its sws_scale honours the sign); the picture that failed is passed over
+                if (grabber.getImageMode() != FrameGrabber.ImageMode.RAW) {
+                    throw new FrameGrabber.Exception("camera " + settings.cameraId() + ": cannot read a picture of "
+                            + io.edgewatch.util.Redaction.url(settings.source()) + ": " + e.getMessage(), e);
+                }
+                LOG.infof("camera %s: bottom-up pictures (negative stride); converting through JavaCV's BGR buffer", settings.cameraId());
+                grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
+                corrupt++;
+                continue;
+            }
             if (f == null) {
                 return false;
             }

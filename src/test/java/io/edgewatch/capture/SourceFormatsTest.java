@@ -81,6 +81,63 @@ class SourceFormatsTest {
         Files.delete(f);
     }
 
+    /**
+     * An uncompressed BGR AVI stored bottom-up (BITMAPINFOHEADER's positive height: the last row first, as most
+     * Windows tools write it): FFmpeg hands such a picture with a negative stride, which JavaCV's RAW mode could not
+     * wrap ("newLimit < 0", no frame read). Every frame decodes, upright, with its grey copy.
+     */
+    @Test
+    void bottomUpUncompressedAviDecodesUpright() throws Exception {
+        int w = 64;
+        int h = 48;
+        Path f = Files.createTempFile("bottom-up", ".avi");
+        try (org.bytedeco.javacv.FFmpegFrameRecorder rec = new org.bytedeco.javacv.FFmpegFrameRecorder(f.toFile(), w, h, 0);
+             org.bytedeco.javacv.OpenCVFrameConverter.ToMat conv = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+            rec.setFormat("avi");
+            rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_RAWVIDEO);
+            rec.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24);
+            rec.setFrameRate(10);
+            rec.start();
+            for (int i = 0; i < 5; i++) {
+                // top half red, bottom half blue, stored with the rows reversed (FFmpeg writes top-down)
+                try (Mat m = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(255, 0, 0, 0));
+                     Mat top = m.rowRange(0, h / 2); Mat flipped = new Mat()) {
+                    top.put(new org.bytedeco.opencv.opencv_core.Scalar(0, 0, 255, 0));
+                    org.bytedeco.opencv.global.opencv_core.flip(m, flipped, 0);
+                    rec.record(conv.convert(flipped));
+                }
+            }
+            rec.stop();
+        }
+        // FFmpeg marks its raw BGR as top-down (negative biHeight); make it bottom-up
+        byte[] b = Files.readAllBytes(f);
+        int strf = new String(b, 0, Math.min(b.length, 8192), java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("strf");
+        java.nio.ByteBuffer hdr = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(hdr.getInt(strf + 16)).as("FFmpeg's biHeight").isEqualTo(-h);
+        hdr.putInt(strf + 16, h);
+        Files.write(f, b);
+        try (FfmpegFrameReader reader = new FfmpegFrameReader(CaptureSettings.defaults("bmp", f.toString()), 0)) {
+            reader.open();
+            reader.greyCopy(32);
+            int frames = 0;
+            CapturedFrame fr;
+            while ((fr = reader.next()) != null) {
+                try (CapturedFrame c = fr; org.bytedeco.javacpp.indexer.UByteIndexer ix = c.image().createIndexer()) {
+                    assertThat(c.width()).isEqualTo(w);
+                    assertThat(c.height()).isEqualTo(h);
+                    assertThat(new int[]{ix.get(2, 5, 0), ix.get(2, 5, 2)}).as("top row: red (B, R)").containsExactly(0, 255);
+                    assertThat(new int[]{ix.get(h - 3, 5, 0), ix.get(h - 3, 5, 2)}).as("bottom row: blue (B, R)").containsExactly(255, 0);
+                    assertThat(c.grey()).as("grey copy").isNotNull();
+                    assertThat(c.grey().cols()).isEqualTo(32);
+                }
+                frames++;
+            }
+            assertThat(frames).isEqualTo(5);
+            assertThat(reader.corruptFrames()).isZero();
+        }
+        Files.delete(f);
+    }
+
     private static long decodeAll(Path f, CaptureStats stats) throws InterruptedException {
         LatestFrameSlot slot = new LatestFrameSlot(LatestFrameSlot.Mode.BLOCKING);
         CaptureWorker w = new CaptureWorker(CaptureSettings.defaults("corrupt", f.toString()), slot, stats, 0);
