@@ -57,10 +57,10 @@ public class RunCommand implements Callable<Integer> {
         if (maxFrames < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--max-frames must be >= 0, was " + maxFrames);
         }
-        if (replaySpeed < 0 || replaySpeed > 100) {
+        if (!(replaySpeed >= 0 && replaySpeed <= 100)) { // NaN too
             throw new CommandLine.ParameterException(new CommandLine(this), "--replay-speed must be 0..100, was " + replaySpeed);
         }
-        if (detectFps != null && (detectFps < 0 || detectFps > 120)) {
+        if (detectFps != null && !(detectFps >= 0 && detectFps <= 120)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--detect-fps must be 0..120 (0 = every frame), was " + detectFps);
         }
         if (source == null) {

@@ -41,12 +41,12 @@ public interface DelegatesConfig {
     interface ModelDelegate {
         /** cpu, xnnpack (default), external or auto. */
         @WithDefault("xnnpack")
-        @Pattern(regexp = "cpu|xnnpack|external|auto", message = "must be cpu, xnnpack, external or auto")
+        @Pattern(regexp = "cpu|xnnpack|external|auto", message = "must be cpu, xnnpack, external or auto, was '${validatedValue}'")
         String delegate();
 
         /** CPU threads; defaults to edgewatch.detector.threads. */
-        @Min(value = 1, message = "must be 1..64")
-        @Max(value = 64, message = "must be 1..64")
+        @Min(value = 1, message = "must be 1..64, was ${validatedValue}")
+        @Max(value = 64, message = "must be 1..64, was ${validatedValue}")
         OptionalInt threads();
 
         /** External delegate library: a path or a soname such as libedgetpu.so.1. */
@@ -57,7 +57,7 @@ public interface DelegatesConfig {
 
         /** cpu (continue on the CPU, loudly) or fail (refuse to start the model). */
         @WithDefault("cpu")
-        @Pattern(regexp = "cpu|fail", message = "must be cpu or fail")
+        @Pattern(regexp = "cpu|fail", message = "must be cpu or fail, was '${validatedValue}'")
         String fallback();
 
         /** Manifest of a CPU model to use when this (Edge TPU) model cannot run without its delegate. */

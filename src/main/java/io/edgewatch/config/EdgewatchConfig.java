@@ -26,11 +26,11 @@ public interface EdgewatchConfig {
 
     /** Device id, the second topic level; letters, digits, '-' and '_'. */
     @WithDefault("edgewatch-dev")
-    @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1..64 letters, digits, '-' or '_'")
+    @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1..64 letters, digits, '-' or '_', was '${validatedValue}'")
     String deviceId();
 
     /** Cameras by id ({@code edgewatch.cameras.<id>.source=...}). */
-    Map<String, Camera> cameras();
+    Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "camera ids must be 1..64 letters, digits, '-' or '_' (a topic level), was '${validatedValue}'") String, Camera> cameras();
 
     Detector detector();
 
@@ -57,7 +57,7 @@ public interface EdgewatchConfig {
 
         /** RTSP transport: tcp or udp. */
         @WithDefault("tcp")
-        @Pattern(regexp = "tcp|udp", message = "must be tcp or udp")
+        @Pattern(regexp = "tcp|udp", message = "must be tcp or udp, was '${validatedValue}'")
         String rtspTransport();
 
         /** Open time-out, ms. */
@@ -87,14 +87,14 @@ public interface EdgewatchConfig {
         double replaySpeed();
 
         /** Polygon zones by name ({@code edgewatch.cameras.<id>.zones.<name>.polygon=x0,y0,x1,y1,x2,y2,...}). */
-        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "zone names must be 1..64 letters, digits, '-' or '_'") String, ZoneConfig> zones();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "zone names must be 1..64 letters, digits, '-' or '_', was '${validatedValue}'") String, ZoneConfig> zones();
 
         /** Counting lines by name ({@code edgewatch.cameras.<id>.lines.<name>.points=xA,yA,xB,yB}). */
-        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "line names must be 1..64 letters, digits, '-' or '_'") String, LineConfig> lines();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "line names must be 1..64 letters, digits, '-' or '_', was '${validatedValue}'") String, LineConfig> lines();
 
         /** Box point that decides zones and crossings: bottom-center (feet) or center. */
         @WithDefault("bottom-center")
-        @Pattern(regexp = "bottom-center|center", message = "must be bottom-center or center")
+        @Pattern(regexp = "bottom-center|center", message = "must be bottom-center or center, was '${validatedValue}'")
         String zoneAnchor();
 
         /** Consecutive detected frames on the new side before a zone entry, exit or line crossing counts. */
@@ -107,7 +107,7 @@ public interface EdgewatchConfig {
          * decodes at the source rate. Above the source rate it means every frame (logged once).
          */
         @WithDefault("5")
-        @DecimalMin(value = "0", message = "must be 0 (every frame) .. 120") @DecimalMax(value = "120", message = "must be 0 (every frame) .. 120")
+        @DecimalMin(value = "0", message = "must be 0 (every frame) .. 120, was ${validatedValue}") @DecimalMax(value = "120", message = "must be 0 (every frame) .. 120, was ${validatedValue}")
         double detectFps();
 
         /** Motion detection and gating. */
@@ -155,7 +155,7 @@ public interface EdgewatchConfig {
         double lightningThreshold();
 
         /** Motion masks by name ({@code ...motion.masks.<name>.polygon=x0,y0,...}, normalized): never motion. */
-        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "mask names must be 1..64 letters, digits, '-' or '_'") String, MaskConfig> masks();
+        Map<@Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "mask names must be 1..64 letters, digits, '-' or '_', was '${validatedValue}'") String, MaskConfig> masks();
     }
 
     /** Region planning of one camera; see RegionPlanner in the detect package. */
@@ -221,7 +221,7 @@ public interface EdgewatchConfig {
          * CPU threads per interpreter; unset = the box's cores divided by the interpreters, so all cameras together
          * use as many threads as there are cores.
          */
-        @Min(value = 1, message = "must be 1..64") @Max(value = 64, message = "must be 1..64")
+        @Min(value = 1, message = "must be 1..64, was ${validatedValue}") @Max(value = 64, message = "must be 1..64, was ${validatedValue}")
         java.util.OptionalInt threads();
 
         /**
@@ -229,7 +229,7 @@ public interface EdgewatchConfig {
          * the box's cores (one camera: one interpreter with every core; many cameras: single-thread interpreters,
          * which use the CPU better than one interpreter's threads do). A delegate (NPU) always gets one interpreter.
          */
-        @Min(value = 1, message = "must be 1..16") @Max(value = 16, message = "must be 1..16")
+        @Min(value = 1, message = "must be 1..16, was ${validatedValue}") @Max(value = 16, message = "must be 1..16, was ${validatedValue}")
         java.util.OptionalInt interpreters();
 
         /**
@@ -257,7 +257,7 @@ public interface EdgewatchConfig {
 
         /** xnnpack (default) or cpu (reference kernels). */
         @WithDefault("xnnpack")
-        @Pattern(regexp = "xnnpack|cpu", message = "must be xnnpack or cpu")
+        @Pattern(regexp = "xnnpack|cpu", message = "must be xnnpack or cpu, was '${validatedValue}'")
         String acceleration();
 
         /** Class allow-list; empty keeps every class. */
@@ -353,7 +353,7 @@ public interface EdgewatchConfig {
     interface Events {
         /** First topic level. */
         @WithDefault("edgewatch")
-        @Pattern(regexp = "[A-Za-z0-9_/-]{1,64}", message = "must be letters, digits, '-', '_' or '/'")
+        @Pattern(regexp = "[A-Za-z0-9_/-]{1,64}", message = "must be letters, digits, '-', '_' or '/', was '${validatedValue}'")
         String topicPrefix();
 
         /** Periodic update interval of a confirmed track, ms (0 = only on material change). */

@@ -33,7 +33,7 @@ public interface FacesConfig {
 
     /** person-crop (faces in the upper part of confirmed person boxes) or whole-frame (entry cameras). */
     @WithDefault("person-crop")
-    @Pattern(regexp = "person-crop|whole-frame", message = "must be person-crop or whole-frame")
+    @Pattern(regexp = "person-crop|whole-frame", message = "must be person-crop or whole-frame, was '${validatedValue}'")
     String mode();
 
     /** Face detector manifest (BlazeFace full range; short range for faces within about 2 m). */
@@ -76,7 +76,7 @@ public interface FacesConfig {
 
     /** Grayscale/IR faces: refuse (not embedded) or separate-threshold (matched against grayscale-threshold). */
     @WithDefault("refuse")
-    @Pattern(regexp = "refuse|separate-threshold", message = "must be refuse or separate-threshold")
+    @Pattern(regexp = "refuse|separate-threshold", message = "must be refuse or separate-threshold, was '${validatedValue}'")
     String grayscalePolicy();
 
     /** Threshold for grayscale/IR faces with grayscale-policy=separate-threshold. */

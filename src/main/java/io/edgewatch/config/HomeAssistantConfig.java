@@ -22,7 +22,7 @@ public interface HomeAssistantConfig {
      */
     @WithDefault("homeassistant")
     @Pattern(regexp = "[^/+#\\u0000]{1,64}(/[^/+#\\u0000]{1,64}){0,7}",
-            message = "must be 1..8 MQTT topic levels without the wildcards '+' and '#' and without an empty level, e.g. homeassistant")
+            message = "must be 1..8 MQTT topic levels without the wildcards '+' and '#' and without an empty level, e.g. homeassistant, was '${validatedValue}'")
     String discoveryPrefix();
 
     /**

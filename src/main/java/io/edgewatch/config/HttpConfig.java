@@ -27,6 +27,6 @@ public interface HttpConfig {
      * through {@code quarkus.http.host} and {@code quarkus.management.host} in {@code application.properties}.
      */
     @WithDefault("0.0.0.0")
-    @Pattern(regexp = "[0-9A-Za-z.:_%-]{1,253}", message = "must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0")
+    @Pattern(regexp = "[0-9A-Za-z.:_%-]{1,253}", message = "must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0, was '${validatedValue}'")
     String bind();
 }

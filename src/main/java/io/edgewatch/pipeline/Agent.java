@@ -129,8 +129,14 @@ public class Agent {
                 CaptureSettings single = new CaptureSettings(d.cameraId(), d.source(), d.rtspTransport(), d.openTimeoutMs(),
                         d.readTimeoutMs(), captureConfig.reconnectMinMs(), captureConfig.reconnectMaxMs(), req.replaySpeed(),
                         captureConfig.stallTimeoutMs(), captureConfig.maxFramePx()).withDecoderThreads(captureConfig.decoderThreads());
-                if (single.kind() == io.edgewatch.capture.SourceKind.FILE && !java.nio.file.Files.isReadable(java.nio.file.Path.of(single.source()))) {
-                    throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
+                if (single.kind() == io.edgewatch.capture.SourceKind.FILE) {
+                    java.nio.file.Path file = java.nio.file.Path.of(single.source());
+                    if (!java.nio.file.Files.isReadable(file)) {
+                        throw new IllegalArgumentException("--source: video file " + single.source() + " does not exist or is not readable");
+                    }
+                    if (java.nio.file.Files.isDirectory(file)) {
+                        throw new IllegalArgumentException("--source: " + single.source() + " is a directory, not a video file");
+                    }
                 }
                 cameras.put(id, single);
                 EdgewatchConfig.Camera c = configured.get(id);

@@ -158,12 +158,13 @@ class ConfigFuzzTest {
             "regions.max-downscale|0.5|must be greater than or equal to 1, was 0.5",
             "motion.threshold|0|must be greater than or equal to 1, was 0",
             "motion.lightning-threshold|1.5|must be less than or equal to 1, was 1.5",
-            "detect-fps|-1|must be 0 (every frame) .. 120",
+            "detect-fps|-1|must be 0 (every frame) .. 120, was -1.0",
+            "detect-fps|500|must be 0 (every frame) .. 120, was 500.0",
             "stationary-interval-s|0|must be greater than or equal to 0.1, was 0",
             "motion.masks.clock.polygon|0.1,0.1, 0.5,0.5|a motion mask polygon needs 3 to 64 points (x,y pairs), got 2",
             "motion.masks.clock.polygon|0.1,0.1, 0.5,0.1, 1.5,0.4|a motion mask polygon: coordinate 1.5 is outside 0..1",
             // Bean Validation names the map entry (the mask), not its polygon key
-            "motion.masks.wall clock.polygon|0.1,0.1, 0.5,0.1, 0.5,0.4|mask names must be 1..64 letters, digits, '-' or '_'",
+            "motion.masks.wall clock.polygon|0.1,0.1, 0.5,0.1, 0.5,0.4|mask names must be 1..64 letters, digits, '-' or '_', was 'wall clock'",
     })
     void detectionKeysSayWhy(String key, String value, String why) {
         String full = "edgewatch.cameras.front." + key;
@@ -171,6 +172,14 @@ class ConfigFuzzTest {
                 .as("%s=%s", full, value)
                 .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
                         .contains(full.replace(".polygon", "").substring("edgewatch.".length())).contains(why));
+    }
+
+    /** A camera id is a topic level: a bad one stops start-up as a configuration error naming the key and the id. */
+    @Test
+    void aBadCameraIdNamesTheKey() {
+        assertThatThrownBy(() -> build(Map.of("edgewatch.cameras.door$1.source", "/dev/video0")))
+                .satisfies(e -> assertThat(e.getMessage() + " " + (e.getCause() == null ? "" : e.getCause().getMessage()))
+                        .contains("cameras.door$1").contains("camera ids must be 1..64 letters, digits, '-' or '_' (a topic level), was 'door$1'"));
     }
 
     @Test

@@ -25,6 +25,23 @@ class StartupErrorsTest {
         }
 
         @Test
+        void refusesADirectoryAsSource(QuarkusMainLauncher launcher) throws Exception {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("not-a-video");
+            LaunchResult r = launcher.launch("run", "--source", dir.toString());
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.getErrorOutput()).contains("--source: " + dir + " is a directory, not a video file");
+        }
+
+        @Test
+        void refusesNotANumberForTheRates(QuarkusMainLauncher launcher) {
+            for (String o : new String[]{"--replay-speed", "--detect-fps"}) {
+                LaunchResult r = launcher.launch("run", "--source", "x.avi", o, "NaN");
+                assertThat(r.exitCode()).as(o).isEqualTo(2);
+                assertThat(r.getErrorOutput()).as(o).contains(o + " must be 0..").contains("was NaN");
+            }
+        }
+
+        @Test
         void rejectsANegativeFrameLimit(QuarkusMainLauncher launcher) {
             LaunchResult r = launcher.launch("run", "--source", "x.avi", "--max-frames", "-5");
             assertThat(r.exitCode()).isNotZero();
