@@ -135,6 +135,12 @@ public class BenchTrackingCommand implements Callable<Integer> {
         }
         try {
             requireReadable("--source: video file", source);
+            if (motOut.toString().isBlank()) {
+                throw new IllegalArgumentException("--mot-out: no file name given");
+            }
+            if (tileClip != null && tile == 1) {
+                throw new IllegalArgumentException("--tile-clip needs --tile 2..4");
+            }
             Path outDir = motOut.toAbsolutePath().getParent();
             if (outDir == null || !Files.isDirectory(outDir) || !Files.isWritable(outDir)) {
                 throw new IllegalArgumentException("--mot-out: folder " + outDir + " does not exist or is not writable");
@@ -144,6 +150,10 @@ public class BenchTrackingCommand implements Callable<Integer> {
             if (gt != null) {
                 requireReadable("--gt: ground truth", gt);
                 truth = MotChallenge.read(gt);      // a malformed line stops here, before the (long) run
+                if (truth.stream().allMatch(MotRow::doNotCare)) {
+                    throw new IllegalArgumentException("--gt: ground truth " + gt + (truth.isEmpty() ? " has no rows" : " has only do-not-care rows")
+                            + ": nothing to score against");
+                }
                 Path si = seqinfo;
                 if (si == null && gt.toAbsolutePath().getParent() != null) {
                     Path beside = gt.toAbsolutePath().getParent().resolve("seqinfo.ini");
@@ -155,6 +165,12 @@ public class BenchTrackingCommand implements Callable<Integer> {
                 }
             } else if (seqinfo != null) {
                 throw new IllegalArgumentException("--seqinfo needs --gt");
+            }
+            // the outputs are written after the (long) run: find out now whether they can be
+            requireWritable("--mot-out", motOut);
+            requireWritable("--mot-out", idsFile(motOut));
+            if (tileClip != null) {
+                requireWritable("--tile-clip", tileClip);
             }
             Path video = source;
             if (tile > 1) {
@@ -217,6 +233,30 @@ public class BenchTrackingCommand implements Callable<Integer> {
     /** {@code FILE.ids} beside the MOT file. */
     static Path idsFile(Path motOut) {
         return motOut.resolveSibling(motOut.getFileName() + ".ids");
+    }
+
+    /**
+     * Refuses (IllegalArgumentException naming {@code option}) a path that is a directory or cannot be created or
+     * written; a file the probe created is removed again.
+     */
+    static void requireWritable(String option, Path p) {
+        if (Files.isDirectory(p)) {
+            throw new IllegalArgumentException(option + ": " + p + " is a directory; give a file name");
+        }
+        boolean existed = Files.exists(p);
+        try (java.nio.channels.SeekableByteChannel c = Files.newByteChannel(p, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            c.position(); // opened for writing: enough
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(option + ": " + p + " cannot be written (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (!existed) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(option + ": " + p + " was created but cannot be removed again (" + e.getMessage() + ")");
+            }
+        }
     }
 
     private static void requireReadable(String what, Path p) {

@@ -81,6 +81,34 @@ class BenchTrackingBadInputTest {
         Result tile = run("--source", video.toString(), "--mot-out", mot.toString(), "--tile", "5");
         assertThat(tile.exitCode()).isEqualTo(2);
         assertThat(tile.err()).contains("--tile must be 1..4, was 5");
+        // outputs that cannot be written are refused before the run, not after it
+        Path dir = mot.getParent();
+        Result motDir = run("--source", video.toString(), "--mot-out", dir.toString());
+        assertThat(motDir.exitCode()).isEqualTo(2);
+        assertThat(motDir.err()).contains("--mot-out: " + dir + " is a directory; give a file name");
+        Result motEmpty = run("--source", video.toString(), "--mot-out", "");
+        assertThat(motEmpty.exitCode()).isEqualTo(2);
+        assertThat(motEmpty.err()).contains("--mot-out: no file name given");
+        Result motProc = run("--source", video.toString(), "--mot-out", "/proc/edgewatch-mot.txt");
+        assertThat(motProc.exitCode()).isEqualTo(2);
+        assertThat(motProc.err()).contains("--mot-out: /proc/edgewatch-mot.txt cannot be written");
+        Result clipDir = run("--source", video.toString(), "--mot-out", mot.toString(), "--tile", "2", "--tile-clip", dir.toString());
+        assertThat(clipDir.exitCode()).isEqualTo(2);
+        assertThat(clipDir.err()).contains("--tile-clip: " + dir + " is a directory; give a file name");
+        Result clipNoTile = run("--source", video.toString(), "--mot-out", mot.toString(), "--tile-clip", dir.resolve("clip.avi").toString());
+        assertThat(clipNoTile.exitCode()).isEqualTo(2);
+        assertThat(clipNoTile.err()).contains("--tile-clip needs --tile 2..4");
+        // ground truth with nothing to score against: every figure would be 0 and look like a result
+        Path emptyGt = dir.resolve("empty-gt.txt");
+        Files.writeString(emptyGt, "");
+        Result noRows = run("--source", video.toString(), "--gt", emptyGt.toString(), "--mot-out", mot.toString());
+        assertThat(noRows.exitCode()).isEqualTo(2);
+        assertThat(noRows.err()).contains("--gt: ground truth " + emptyGt + " has no rows: nothing to score against");
+        Path dncGt = dir.resolve("dnc-gt.txt");
+        Files.writeString(dncGt, "1,1,10,10,20,40,0,-1,-1,-1\n2,1,12,10,20,40,0,-1,-1,-1\n");
+        Result onlyDnc = run("--source", video.toString(), "--gt", dncGt.toString(), "--mot-out", mot.toString());
+        assertThat(onlyDnc.exitCode()).isEqualTo(2);
+        assertThat(onlyDnc.err()).contains("has only do-not-care rows");
         Result missing = run("--source", video.toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required option: '--mot-out=<motOut>'");
