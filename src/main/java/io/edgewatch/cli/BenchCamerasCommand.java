@@ -118,8 +118,11 @@ public class BenchCamerasCommand implements Callable<Integer> {
                 || compareWarmupS < 0 || compareWarmupS > 600) {
             throw new CommandLine.ParameterException(cl, "--duration-s and --compare-s must be 1..3600, --warmup-s and --compare-warmup-s 0..600");
         }
-        if (detectFps < 0 || detectFps > 120) {
+        if (!(detectFps >= 0 && detectFps <= 120)) {
             throw new CommandLine.ParameterException(cl, "--detect-fps must be 0..120, was " + detectFps);
+        }
+        if (staticScene != null && !compareGating) {
+            throw new CommandLine.ParameterException(cl, "--static-scene is the clip of --compare-gating: give both, or neither");
         }
         for (Path p : sources) {
             if (!Files.isReadable(p)) {
@@ -144,6 +147,18 @@ public class BenchCamerasCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        Path staticClip = null;
+        if (staticScene != null) {
+            // made before the main run: a bad image is refused at once, not after warm-up + duration
+            try {
+                staticClip = Files.createTempFile("edgewatch-static-", ".avi");
+                staticClip.toFile().deleteOnExit();
+                StaticSceneClip.write(staticScene, staticClip, compareWarmupS + compareS + 5, 10, 4);
+            } catch (IllegalArgumentException e) {
+                System.err.println("edgewatch: --static-scene: " + e.getMessage());
+                return 2;
+            }
+        }
         try {
             List<String> src = new ArrayList<>();
             for (int i = 0; i < cameras; i++) {
@@ -165,12 +180,7 @@ public class BenchCamerasCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "process cpu_cores %.2f  rss_mb %.0f  threads %d  skipped_fps_max %.2f  p95_ms_max %.0f%n",
                     main.cpuCores(), main.rssMb(), main.threads(), skippedMax, p95Max);
             if (compareGating) {
-                Path clip = sources.get(0);
-                if (staticScene != null) {
-                    clip = Files.createTempFile("edgewatch-static-", ".avi");
-                    clip.toFile().deleteOnExit();
-                    StaticSceneClip.write(staticScene, clip, compareWarmupS + compareS + 5, 10, 4);
-                }
+                Path clip = staticClip != null ? staticClip : sources.get(0);
                 RunFigures off = run(List.of(clip.toString()), "off", false, compareWarmupS, compareS);
                 RunFigures on = run(List.of(clip.toString()), "on", true, compareWarmupS, compareS);
                 bar.clear();

@@ -9,6 +9,9 @@ import java.util.HashSet;
 
 /** Turns configuration groups into the value records the capability packages take. */
 public final class Settings {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Settings.class);
+    /** Motion masks covering at least this share of the frame get a warning at start-up. */
+    static final double MASKED_WARN_SHARE = 0.9;
     private Settings() {
     }
 
@@ -84,6 +87,12 @@ public final class Settings {
             // were checked by MaskPolygonConverter when the configuration was read
             throw new IllegalArgumentException(key + "motion." + e.getMessage(), e);
         }
+        double masked = maskedShare(masks);
+        if (masked >= MASKED_WARN_SHARE) {
+            LOG.warnf("%smotion.masks cover %.0f %% of the frame: motion there is ignored, so only the full-frame passes (every %.0f s)"
+                    + " and existing tracks can find objects; masks are for clocks, trees and timestamps, not for turning detection off",
+                    key, masked * 100, c.regions().fullFrameIntervalS());
+        }
         EdgewatchConfig.RegionsConfig r = c.regions();
         try {
             return new DetectionSettings(c.detectFps(), m.enabled(), ms, r.maxRegions(), r.maxDownscale(), r.padding(),
@@ -92,6 +101,32 @@ public final class Settings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + e.getMessage(), e);
         }
+    }
+
+    /** Share of the frame (0..1) inside at least one of the mask polygons, sampled on a 200 x 200 grid. */
+    static double maskedShare(java.util.List<io.edgewatch.config.NormalizedPoints> masks) {
+        if (masks.isEmpty()) {
+            return 0;
+        }
+        java.util.List<io.edgewatch.zones.Zone> polys = new java.util.ArrayList<>();
+        for (io.edgewatch.config.NormalizedPoints p : masks) {
+            polys.add(new io.edgewatch.zones.Zone("mask", p.xy()));
+        }
+        int n = 200;
+        int inside = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = (j + 0.5) / n;
+                double y = (i + 0.5) / n;
+                for (io.edgewatch.zones.Zone z : polys) {
+                    if (z.contains(x, y)) {
+                        inside++;
+                        break;
+                    }
+                }
+            }
+        }
+        return inside / (double) (n * n);
     }
 
     /** Label allow-list and thresholds from {@code edgewatch.detector.*}. */

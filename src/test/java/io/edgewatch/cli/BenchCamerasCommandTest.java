@@ -83,6 +83,16 @@ class BenchCamerasCommandTest {
         assertThat(bad.exitCode()).as(bad.getErrorOutput()).isEqualTo(2);
         assertThat(bad.getErrorOutput()).contains("--source: video file " + noise + " cannot be decoded: ").contains("Invalid data found when processing input")
                 .doesNotContain("Has setFormat()").doesNotContain("FFmpegLogCallback").doesNotContain("\tat org.bytedeco");
+        // --static-scene is checked before the main run (it used to fail after it), and only with --compare-gating
+        LaunchResult badImage = launcher.launch("bench-cameras", "--source", TestPaths.vtest().toString(), "--compare-gating",
+                "--static-scene", noise.toString());
+        assertThat(badImage.exitCode()).as(badImage.getErrorOutput()).isEqualTo(2);
+        assertThat(badImage.getErrorOutput()).contains("--static-scene: static scene image " + noise + " is not an image OpenCV can read");
+        assertThat(badImage.getOutput()).as("refused before the main run started").doesNotContain("sources [").doesNotContain("cpu_cores");
+        LaunchResult alone = launcher.launch("bench-cameras", "--source", TestPaths.vtest().toString(), "--static-scene",
+                TestPaths.fetchedMedia("astronaut.png").toString());
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.getErrorOutput()).contains("--static-scene is the clip of --compare-gating");
     }
 
     private static double value(List<String> out, String regex) {
