@@ -44,7 +44,7 @@ public class ModelsCheckCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--delegate", description = "External delegate library: path or soname (e.g. libedgetpu.so.1).")
     String delegate;
 
-    @CommandLine.Option(names = "--delegate-option", description = "Plugin option key=value (repeatable).", mapFallbackValue = "")
+    @CommandLine.Option(names = "--delegate-option", description = "Plugin option key=value (repeatable; TFLite external delegate options are key-value pairs).")
     Map<String, String> delegateOptions = new LinkedHashMap<>();
 
     @CommandLine.Option(names = "--threads", description = "CPU threads (default: edgewatch.detector.threads).")

@@ -59,5 +59,11 @@ class DelegateConfigMainTest {
                 .contains("\"inputs\":[{\"name\":\"normalized_input_image_tensor\",\"type\":\"uint8\",\"shape\":[1,300,300,3]")
                 .contains("\"delegateApplied\":false")
                 .contains("\"nodesDelegated\":0,\"nodesTotal\":99,\"partitions\":0");
+
+        // a delegate option is key=value: a bare key was taken as an empty value and passed to the plugin
+        LaunchResult bare = launcher.launch("models", "check", "--model", "ssd-mobilenet-v2-coco", "--invokes", "3",
+                "--delegate", TestDelegates.correct().toString(), "--delegate-option", "novalue");
+        assertThat(bare.exitCode()).isEqualTo(2);
+        assertThat(bare.getErrorOutput()).contains("--delegate-option").contains("novalue").contains("KEY=VALUE");
     }
 }
