@@ -439,6 +439,7 @@ public class Agent {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            p.unbindMetrics();
         }
         if (homeAssistant != null) {
             homeAssistant.close(); // last values (counts back to 0) before the sink closes

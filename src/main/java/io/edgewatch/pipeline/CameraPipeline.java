@@ -58,6 +58,8 @@ public final class CameraPipeline implements Runnable {
     private final EventPublisher publisher;
     private final double expectedFps;
     private final MeterRegistry registry;
+    /** Every meter this pipeline registered, removed by {@link #unbindMetrics()}. */
+    private final List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong motionFrames = new AtomicLong();
@@ -131,52 +133,52 @@ public final class CameraPipeline implements Runnable {
         this.expectedFps = expectedFps;
         this.registry = registry;
         String model = detector.service().name();
-        this.invokeTimer = Timer.builder("edgewatch.inference.latency").description("Detector invoke time per analysed frame (all its regions)")
-                .tag("camera", cameraId).tag("model", model).publishPercentileHistogram().register(registry);
-        this.frameTimer = Timer.builder("edgewatch.pipeline.frame.latency").description("Motion to publish, per analysed frame (detector wait excluded)")
-                .tag("camera", cameraId).publishPercentileHistogram().register(registry);
-        this.frameToEvent = Timer.builder("edgewatch.frame.to.event.latency")
+        this.invokeTimer = keep(Timer.builder("edgewatch.inference.latency").description("Detector invoke time per analysed frame (all its regions)")
+                .tag("camera", cameraId).tag("model", model).publishPercentileHistogram().register(registry));
+        this.frameTimer = keep(Timer.builder("edgewatch.pipeline.frame.latency").description("Motion to publish, per analysed frame (detector wait excluded)")
+                .tag("camera", cameraId).publishPercentileHistogram().register(registry));
+        this.frameToEvent = keep(Timer.builder("edgewatch.frame.to.event.latency")
                 .description("From a frame's capture time to its events' hand-off to the sink, frames with events")
-                .tag("camera", cameraId).publishPercentileHistogram().publishPercentiles(0.5, 0.95).register(registry);
-        this.eventsCounter = Counter.builder("edgewatch.events.published").description("Track events handed to the publisher")
-                .tag("camera", cameraId).register(registry);
-        this.detectionsSummary = DistributionSummary.builder("edgewatch.detections.per.frame")
-                .description("Detections (confident and weak) per analysed frame").tag("camera", cameraId).register(registry);
-        this.regionsSummary = DistributionSummary.builder("edgewatch.regions.per.analysed.frame")
-                .description("Regions sent to the detector per analysed frame (0 = no inference)").tag("camera", cameraId).register(registry);
+                .tag("camera", cameraId).publishPercentileHistogram().publishPercentiles(0.5, 0.95).register(registry));
+        this.eventsCounter = keep(Counter.builder("edgewatch.events.published").description("Track events handed to the publisher")
+                .tag("camera", cameraId).register(registry));
+        this.detectionsSummary = keep(DistributionSummary.builder("edgewatch.detections.per.frame")
+                .description("Detections (confident and weak) per analysed frame").tag("camera", cameraId).register(registry));
+        this.regionsSummary = keep(DistributionSummary.builder("edgewatch.regions.per.analysed.frame")
+                .description("Regions sent to the detector per analysed frame (0 = no inference)").tag("camera", cameraId).register(registry));
         List<Tag> cam = List.of(Tag.of("camera", cameraId));
-        Gauge.builder("edgewatch.capture.fps", capture.stats(), CaptureStats::fps)
-                .description("Frames per second received from the camera").tags(cam).register(registry);
-        Gauge.builder("edgewatch.camera.fps", capture.stats(), CaptureStats::fps)
-                .description("Frames per second decoded (Frigate's camera_fps)").tags(cam).register(registry);
-        Gauge.builder("edgewatch.process.fps", this, CameraPipeline::processFps)
-                .description("Frames per second analysed (detection rounds, with or without inference)").tags(cam).register(registry);
-        Gauge.builder("edgewatch.detection.fps", this, CameraPipeline::detectionFps)
-                .description("Detector runs (regions) per second that served the camera").tags(cam).register(registry);
-        Gauge.builder("edgewatch.skipped.fps", this, CameraPipeline::skippedFps)
-                .description("Detection rounds per second that were due but skipped for lack of detector time").tags(cam).register(registry);
-        Gauge.builder("edgewatch.motion.fps", this, CameraPipeline::motionFps)
-                .description("Analysed frames per second with motion").tags(cam).register(registry);
-        Gauge.builder("edgewatch.regions.per.frame", this, CameraPipeline::regionsPerFrame)
-                .description("Regions per analysed frame, mean over the last window").tags(cam).register(registry);
-        Gauge.builder("edgewatch.tracks.active", this, CameraPipeline::activeTracks)
-                .description("Confirmed tracks currently alive").tags(cam).register(registry);
-        Gauge.builder("edgewatch.tracks.stationary", this, CameraPipeline::stationaryTracks)
-                .description("Confirmed tracks currently stationary").tags(cam).register(registry);
-        FunctionCounter.builder("edgewatch.pipeline.restarts", restarts, java.util.concurrent.atomic.AtomicLong::get)
-                .description("Times the camera's frame loop failed and was resumed after a back-off").tags(cam).register(registry);
-        FunctionCounter.builder("edgewatch.detection.rounds.skipped", schedule, DetectionSchedule::skipped)
-                .description("Detection rounds due but skipped for lack of detector time").tags(cam).register(registry);
-        FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
-                .description("Frames replaced before analysis because a newer one arrived (latest frame wins)").tags(cam).register(registry);
-        FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
-                .description("Frames decoded from the camera").tags(cam).register(registry);
+        keep(Gauge.builder("edgewatch.capture.fps", capture.stats(), CaptureStats::fps)
+                .description("Frames per second received from the camera").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.camera.fps", capture.stats(), CaptureStats::fps)
+                .description("Frames per second decoded (Frigate's camera_fps)").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.process.fps", this, CameraPipeline::processFps)
+                .description("Frames per second analysed (detection rounds, with or without inference)").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.detection.fps", this, CameraPipeline::detectionFps)
+                .description("Detector runs (regions) per second that served the camera").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.skipped.fps", this, CameraPipeline::skippedFps)
+                .description("Detection rounds per second that were due but skipped for lack of detector time").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.motion.fps", this, CameraPipeline::motionFps)
+                .description("Analysed frames per second with motion").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.regions.per.frame", this, CameraPipeline::regionsPerFrame)
+                .description("Regions per analysed frame, mean over the last window").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.tracks.active", this, CameraPipeline::activeTracks)
+                .description("Confirmed tracks currently alive").tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.tracks.stationary", this, CameraPipeline::stationaryTracks)
+                .description("Confirmed tracks currently stationary").tags(cam).register(registry));
+        keep(FunctionCounter.builder("edgewatch.pipeline.restarts", restarts, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Times the camera's frame loop failed and was resumed after a back-off").tags(cam).register(registry));
+        keep(FunctionCounter.builder("edgewatch.detection.rounds.skipped", schedule, DetectionSchedule::skipped)
+                .description("Detection rounds due but skipped for lack of detector time").tags(cam).register(registry));
+        keep(FunctionCounter.builder("edgewatch.capture.frames.dropped", slot, LatestFrameSlot::dropped)
+                .description("Frames replaced before analysis because a newer one arrived (latest frame wins)").tags(cam).register(registry));
+        keep(FunctionCounter.builder("edgewatch.capture.frames.received", capture.stats(), CaptureStats::framesReceived)
+                .description("Frames decoded from the camera").tags(cam).register(registry));
         // capture robustness: reconnects and stalls in the last hour, quality 0 excellent .. 3 unusable
-        registry.gauge("edgewatch.capture.reconnects.last.hour", cam, capture.stats(), CaptureStats::reconnectsLastHour);
-        registry.gauge("edgewatch.capture.stalls.last.hour", cam, capture.stats(), CaptureStats::stallsLastHour);
-        registry.gauge("edgewatch.capture.quality", cam, this, p -> p.captureStats().quality(p.expectedFps()).ordinal());
-        FunctionCounter.builder("edgewatch.capture.frames.corrupt", capture.stats(), CaptureStats::corruptFrames)
-                .description("Frames that could not be decoded into an image").tags(cam).register(registry);
+        keep(Gauge.builder("edgewatch.capture.reconnects.last.hour", capture.stats(), CaptureStats::reconnectsLastHour).tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.capture.stalls.last.hour", capture.stats(), CaptureStats::stallsLastHour).tags(cam).register(registry));
+        keep(Gauge.builder("edgewatch.capture.quality", this, p -> p.captureStats().quality(p.expectedFps()).ordinal()).tags(cam).register(registry));
+        keep(FunctionCounter.builder("edgewatch.capture.frames.corrupt", capture.stats(), CaptureStats::corruptFrames)
+                .description("Frames that could not be decoded into an image").tags(cam).register(registry));
     }
 
     /**
@@ -246,6 +248,23 @@ public final class CameraPipeline implements Runnable {
         return throughput ? Math.max(1, Math.min(4, interpreters)) : 1;
     }
 
+    private <M extends io.micrometer.core.instrument.Meter> M keep(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    /**
+     * Removes every meter this pipeline registered (the agent calls it at stop): a later start with the same camera
+     * ids then registers fresh meters bound to its own pipelines, instead of Micrometer handing back the old ones
+     * (gauges that would keep reading a stopped pipeline). Idempotent.
+     */
+    public void unbindMetrics() {
+        for (io.micrometer.core.instrument.Meter m : meters) {
+            registry.remove(m);
+        }
+        meters.clear();
+    }
+
     /** Closes the detector of a pipeline made by {@link #withOwnDetector}; nothing otherwise. Idempotent. */
     public void closeOwnDetector() {
         if (ownDetector != null) {
@@ -271,7 +290,7 @@ public final class CameraPipeline implements Runnable {
 
     private void faceCounter(String name, String description, io.edgewatch.face.FaceStage stage,
                              java.util.function.ToDoubleFunction<io.edgewatch.face.FaceStage> f) {
-        FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry);
+        keep(FunctionCounter.builder(name, stage, f).description(description).tag("camera", cameraId).register(registry));
     }
 
     /**
@@ -286,15 +305,15 @@ public final class CameraPipeline implements Runnable {
         }
         this.zones = monitor;
         for (io.edgewatch.zones.Zone z : monitor.settings().zones()) {
-            Gauge.builder("edgewatch.zone.objects", monitor, m -> m.objectsIn(z.name()))
+            keep(Gauge.builder("edgewatch.zone.objects", monitor, m -> m.objectsIn(z.name()))
                     .description("Confirmed tracks whose anchor point is in the zone").tag("camera", cameraId).tag("zone", z.name())
-                    .register(registry);
+                    .register(registry));
         }
         for (io.edgewatch.zones.CrossingLine l : monitor.settings().lines()) {
             for (String dir : List.of(io.edgewatch.zones.CrossingLine.IN, io.edgewatch.zones.CrossingLine.OUT)) {
-                FunctionCounter.builder("edgewatch.line.crossings", monitor, m -> m.crossings(l.name(), dir))
+                keep(FunctionCounter.builder("edgewatch.line.crossings", monitor, m -> m.crossings(l.name(), dir))
                         .description("Crossings of the counting line").tag("camera", cameraId).tag("line", l.name())
-                        .tag("direction", dir).register(registry);
+                        .tag("direction", dir).register(registry));
             }
         }
     }
