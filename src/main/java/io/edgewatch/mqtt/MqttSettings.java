@@ -34,6 +34,12 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
                 throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' must start with tcp://, ssl://, ws:// or wss://"
                         + " followed by a host (e.g. tcp://localhost:1883" + (entries.size() > 1 ? "; a list is comma-separated" : "") + ")");
             }
+            if (!u.equals(shown)) {
+                // Paho takes the user name and password from its connect options only: user info in the URL would
+                // be accepted and never sent (and the broker then refuses a client it was told to trust)
+                throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' carries a user name or password, which the"
+                        + " MQTT client does not send: set edgewatch.mqtt.username and edgewatch.mqtt.password-file (or password) instead");
+            }
             int port = port(u, shown);
             if (port == 0 || port > 65535) {
                 throw new IllegalArgumentException("edgewatch.mqtt.url entry '" + shown + "' has port " + port + ", outside 1..65535");
@@ -45,6 +51,10 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
             }
             tls = entryTls;
             io.edgewatch.util.Redaction.rememberUrl(u);
+        }
+        if (!tls && (caFile.isPresent() || certFile.isPresent() || keyFile.isPresent())) {
+            throw new IllegalArgumentException("edgewatch.mqtt.ca-file, cert-file or key-file is set, but edgewatch.mqtt.url '" + redactAll(url)
+                    + "' is not encrypted (tcp://, ws://): use ssl:// or wss:// for TLS, or remove the TLS files");
         }
         password.ifPresent(io.edgewatch.util.Redaction::rememberSecret);
         if (qos < 0 || qos > 2) {
@@ -127,8 +137,9 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
     }
 
     /**
-     * A warning when credentials would cross the network in clear text: a user name, password or password file (or
-     * user info in the URL) with a {@code tcp://} or {@code ws://} broker. Names the keys; empty otherwise.
+     * A warning when credentials would cross the network in clear text: a user name, password or password file with a
+     * {@code tcp://} or {@code ws://} broker (user info in the URL is refused when the settings are built). Names the
+     * keys; empty otherwise.
      */
     public Optional<String> clearTextCredentialsWarning() {
         if (encrypted(urls().getFirst())) { // every entry is of the same kind (checked when constructed)
@@ -138,9 +149,6 @@ public record MqttSettings(String url, String clientId, Optional<String> usernam
         username.ifPresent(u -> keys.add("edgewatch.mqtt.username"));
         password.ifPresent(p -> keys.add("edgewatch.mqtt.password"));
         passwordFile.ifPresent(p -> keys.add("edgewatch.mqtt.password-file"));
-        if (urls().stream().anyMatch(u -> !u.equals(io.edgewatch.util.Redaction.url(u)))) {
-            keys.add("the user info of edgewatch.mqtt.url");
-        }
         if (keys.isEmpty()) {
             return Optional.empty();
         }

@@ -34,7 +34,7 @@ final class TlsSupport {
                 KeyStore ts = KeyStore.getInstance(KeyStore.getDefaultType());
                 ts.load(null, null);
                 int i = 0;
-                for (Certificate c : certificates(caFile.get())) {
+                for (Certificate c : certificates("edgewatch.mqtt.ca-file", caFile.get())) {
                     ts.setCertificateEntry("ca" + i++, c);
                 }
                 tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -47,7 +47,7 @@ final class TlsSupport {
             if (certFile.isPresent()) {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                Collection<? extends Certificate> chain = certificates(certFile.get());
+                Collection<? extends Certificate> chain = certificates("edgewatch.mqtt.cert-file", certFile.get());
                 ks.setKeyEntry("client", privateKey(keyFile.get()), new char[0], chain.toArray(new Certificate[0]));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, new char[0]);
@@ -56,24 +56,36 @@ final class TlsSupport {
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
             return ctx.getSocketFactory();
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("MQTT TLS set-up failed: " + e.getMessage(), e);
+            throw new IllegalArgumentException("MQTT TLS set-up failed (edgewatch.mqtt.ca-file, cert-file, key-file): " + e.getMessage(), e);
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path file) throws IOException {
+    private static Collection<? extends Certificate> certificates(String key, Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> c = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (c.isEmpty()) {
-                throw new IllegalArgumentException("no PEM certificate in " + file);
+                throw new IllegalArgumentException(key + ": no PEM certificate in " + file);
             }
             return c;
         } catch (java.security.cert.CertificateException e) {
-            throw new IllegalArgumentException("cannot parse certificate file " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(key + ": cannot parse certificate file " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + ": " + unreadable(file, e), e);
         }
     }
 
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file);
+    /** "FILE does not exist" or "FILE cannot be read (reason)". */
+    private static String unreadable(Path file, IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? file + " does not exist" : file + " cannot be read (" + e.getMessage() + ")";
+    }
+
+    private static PrivateKey privateKey(Path file) throws GeneralSecurityException {
+        String pem;
+        try {
+            pem = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("edgewatch.mqtt.key-file: " + unreadable(file, e), e);
+        }
         io.edgewatch.util.SecretFiles.warnIfOpen("edgewatch.mqtt.key-file", file);
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new IllegalArgumentException("key file " + file + " must be an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY);"
