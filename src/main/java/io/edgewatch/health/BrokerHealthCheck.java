@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
  * also reports the spool: depth, age of the oldest pending event, events acknowledged, retried, dropped and
  * reconnects, and whether the spool file can be written (events kept in memory and lost to a full disk meanwhile);
  * the broker node in use ({@code node}, credentials redacted; one of the comma-separated {@code edgewatch.mqtt.url}),
- * broker refusals ({@code eventsRefused} kept and retried, {@code eventsRejected} dropped, {@code lastRefusal}) and
+ * while not connected, why the last connection attempt failed ({@code lastConnectError}: TLS, DNS, refused port,
+ * credentials; redacted), broker refusals ({@code eventsRefused} kept and retried, {@code eventsRejected} dropped, {@code lastRefusal}) and
  * session take-overs: {@code clientIdConflict} true (and DOWN while it keeps the agent off the broker) with
  * {@code clientIdConflictMessage} when another client uses the same client id.
  */
@@ -50,6 +51,9 @@ public class BrokerHealthCheck implements HealthCheck {
                     .withData("sessionTakeovers", m.sessionTakeovers()).withData("clientIdConflict", m.clientIdConflict());
             if (m.node() != null) {
                 b.withData("node", m.node());
+            }
+            if (!m.connected() && m.lastConnectError() != null) {
+                b.withData("lastConnectError", m.lastConnectError());
             }
             if (m.lastRefusal() != null) {
                 b.withData("lastRefusal", m.lastRefusal());

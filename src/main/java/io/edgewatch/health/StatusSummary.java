@@ -101,9 +101,10 @@ public record StatusSummary(String status, String device, String version, long u
      * @param connected          whether the broker is connected
      * @param spoolDepth         events waiting in the spool, -1 without a spool (standard output)
      * @param oldestPendingAgeMs age of the oldest waiting event, ms, -1 without a spool
+     * @param lastConnectError   while not connected, why the last connection attempt failed (redacted), or null
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
-    public record Broker(String status, String sink, boolean connected, long spoolDepth, long oldestPendingAgeMs) {
+    public record Broker(String status, String sink, boolean connected, long spoolDepth, long oldestPendingAgeMs, String lastConnectError) {
     }
 
     /**
@@ -162,7 +163,7 @@ public record StatusSummary(String status, String device, String version, long u
                 models.addAll(models(d));
             } else if (name.equals("broker")) {
                 broker = new Broker(st, text(d, "sink"), d.path("connected").asBoolean(false), num(d, "spoolDepth", -1),
-                        num(d, "oldestPendingAgeMs", -1));
+                        num(d, "oldestPendingAgeMs", -1), text(d, "lastConnectError") == null ? null : shorten(Redaction.text(text(d, "lastConnectError"))));
             } else if (name.equals("faces")) {
                 boolean on = d.path("enabled").asBoolean(false);
                 faces = new Faces(on, on ? text(d, "purpose") : null, on ? text(d, "legalBasis") : null,
@@ -287,6 +288,9 @@ public record StatusSummary(String status, String device, String version, long u
                         .append(broker.oldestPendingAgeMs() < 0 ? "-" : broker.oldestPendingAgeMs() / 1000 + " s");
             }
             sb.append('\n');
+            if (!broker.connected() && broker.lastConnectError() != null) {
+                sb.append("  last connect attempt: ").append(broker.lastConnectError()).append('\n');
+            }
         }
         if (faces == null) {
             sb.append("faces: -\n");

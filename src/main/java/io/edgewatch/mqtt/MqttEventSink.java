@@ -108,6 +108,8 @@ public final class MqttEventSink implements EventSink {
     private volatile long pausedUntilMs;
     private long refusalBackoffMs;
     private volatile String lastRefusal;
+    /** Why the last connection attempt failed (redacted), or null after a successful connect. */
+    private volatile String lastConnectError;
 
     /**
      * @param spool    the opened spool; closed by {@link #close()}
@@ -328,11 +330,14 @@ public final class MqttEventSink implements EventSink {
         try {
             client.connect(options).waitForCompletion(15L * order.length * 1_000);
         } catch (MqttException e) {
+            String why = connectFailure(e);
             if (e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_FAILED_AUTHENTICATION
                     || e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_NOT_AUTHORIZED) {
-                LOG.errorf("MQTT %s refused the credentials (edgewatch.mqtt.username/password): %s", settings.redactedUrl(), e.getMessage());
+                lastConnectError = "the broker refused the credentials (edgewatch.mqtt.username / password / password-file): " + why;
+                LOG.errorf("MQTT %s refused the credentials (edgewatch.mqtt.username / password / password-file): %s", settings.redactedUrl(), why);
             } else {
-                LOG.warnf("MQTT %s not reachable (%s); %d events pending in the spool", settings.redactedUrl(), e.getMessage(), spool.depth());
+                lastConnectError = why;
+                LOG.warnf("MQTT %s not reachable (%s); %d events pending in the spool", settings.redactedUrl(), why, spool.depth());
             }
             closedByBroker = false; // the broker was not back at once: a restart, not a take-over
             return false;
@@ -342,6 +347,7 @@ public final class MqttEventSink implements EventSink {
             sessionTakenOver(CONFLICT_TAKEOVERS + 1, "closed this agent's connection and accepted its reconnect at once (the way"
                     + " Mosquitto ends the older of two sessions of one client id)");
         }
+        lastConnectError = null;
         String previous = node;
         String current = client.getCurrentServerURI();
         int index = nodes.indexOf(current);
@@ -723,6 +729,32 @@ public final class MqttEventSink implements EventSink {
     /** The last refusal, e.g. {@code 0x87 not authorized for seq 12 on edgewatch/dev/cam1/events}; null when none. */
     public String lastRefusal() {
         return lastRefusal;
+    }
+
+    /**
+     * Why the last connection attempt failed, credentials redacted (e.g. {@code Connection refused}, a TLS certificate
+     * that is not trusted or not for the host, an unknown host), or null when the last attempt connected.
+     */
+    public String lastConnectError() {
+        return lastConnectError;
+    }
+
+    /**
+     * The deepest cause first, then Paho's own message: Paho wraps TLS, DNS and socket errors as "Untranslated
+     * MqttException" or "Unable to connect to server", and the cause is what a technician acts on (PKIX path building
+     * failed, No name matching ..., UnknownHostException, Connection refused). Redacted.
+     */
+    static String connectFailure(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 8; depth++) {
+            root = root.getCause();
+        }
+        String paho = String.valueOf(e.getMessage());
+        if (root == e) {
+            return io.edgewatch.util.Redaction.text(paho);
+        }
+        String cause = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return io.edgewatch.util.Redaction.text(cause + " (MQTT client: " + paho + ")");
     }
 
     /** The broker URL (credentials redacted) connected to now or last; null before the first connect. */

@@ -33,7 +33,8 @@ class StatusSummaryTest {
                   "activeTracks":0,"lastError":"open rtsp://admin:hunter2secret@10.0.0.7/stream failed %s"}},
                  {"name":"faces","status":"UP","data":{"enabled":true,"purpose":"staff access","legalBasis":"GDPR Art. 9(2)(b)",
                   "galleryIdentities":3,"galleryTemplates":7}},
-                 {"name":"broker","status":"DOWN","data":{"sink":"ssl://broker:8883","connected":false,"spoolDepth":42,"oldestPendingAgeMs":93000}}
+                 {"name":"broker","status":"DOWN","data":{"sink":"ssl://broker:8883","connected":false,"spoolDepth":42,"oldestPendingAgeMs":93000,
+                  "lastConnectError":"SSLHandshakeException: No name matching broker found (MQTT client: Untranslated MqttException - RC: 0)"}}
                 ]}""".formatted(longTail));
         var live = mapper.readTree("""
                 {"status":"UP","checks":[{"name":"agent","status":"UP","data":{"device":"gate-01","version":"1.2.3","uptimeS":93784,"running":true}}]}""");
@@ -51,7 +52,8 @@ class StatusSummaryTest {
         String text = s.toText();
         assertThat(text).startsWith("edgewatch DOWN  device gate-01  version 1.2.3  uptime 1d 02:03:04\n")
                 .containsPattern("(?m)^gate +DOWN +reconnecting +0\\.00/0\\.00/15\\.00 +unusable +12\\(11\\) +3\\(1\\) +0 +open rtsp://")
-                .contains("broker: DOWN  ssl://broker:8883  NOT connected  spool 42 pending, oldest 93 s\n")
+                .contains("broker: DOWN  ssl://broker:8883  NOT connected  spool 42 pending, oldest 93 s\n"
+                        + "  last connect attempt: SSLHandshakeException: No name matching broker found (MQTT client: Untranslated MqttException - RC: 0)\n")
                 .contains("faces: on  purpose staff access  legal basis GDPR Art. 9(2)(b)  gallery 3 people, 7 templates\n")
                 .doesNotContain("hunter2secret");
     }
