@@ -34,9 +34,14 @@ public final class Redaction {
     private static final Pattern SCHEME = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}://");
     /** A host and optional port, then the end of the URL or a character that cannot be part of a host. */
     private static final Pattern HOST = Pattern.compile("(?:\\[[0-9A-Fa-f:.%a-zA-Z]+]|[A-Za-z0-9._~-]+)(?::[0-9]{0,5})?(?=$|[/?#\\s\"'<>(),;\\\\\\]`])");
-    /** A query parameter that carries a credential ({@code ?token=...}, {@code &password=...}): its value is redacted. */
+    /**
+     * A query parameter that carries a credential ({@code ?token=...}, {@code &password=...}): its value is redacted. The
+     * value ends at the next delimiter; punctuation just before a space or the end ({@code ?token=x, next} or
+     * {@code ?token=x: refused}) belongs to the sentence, not to the value, and is kept.
+     */
     private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|pass|token|access_token|auth|authorization|api[_-]?key|key|secret|sig|signature|credentials?)=)([^&#;\\s\"'<>]+)");
+            "(?i)([?&;](?:password|passwd|pwd|pass|token|access_token|auth|authorization|api[_-]?key|key|secret|sig|signature|credentials?)=)"
+                    + "([^&#;\\s\"'<>]+?)(?=[,.:)\\]]*(?:[&#;\\s\"'<>]|$))");
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static volatile List<String> sorted = List.of();
 

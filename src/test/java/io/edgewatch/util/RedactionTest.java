@@ -42,6 +42,13 @@ class RedactionTest {
         Redaction.rememberUrl("https://cam/s?api_key=K3y-value-77");
         assertThat(Redaction.text("401 for key K3y-value-77")).isEqualTo("401 for key ***");
         assertThat(Redaction.url("rtsp://10.0.0.5/live?channel=1&subtype=0")).isEqualTo("rtsp://10.0.0.5/live?channel=1&subtype=0");
+        // punctuation of the sentence after the value is kept; punctuation inside the value is redacted with it
+        assertThat(Redaction.text("started (https://127.0.0.1:8555/x.mp4?token=S3cretPw, LATEST hand-off)"))
+                .isEqualTo("started (https://127.0.0.1:8555/x.mp4?token=***, LATEST hand-off)");
+        assertThat(Redaction.text("cannot read https://h/x.mp4?token=S3cretPw: cannot connect"))
+                .isEqualTo("cannot read https://h/x.mp4?token=***: cannot connect");
+        assertThat(Redaction.text("open (rtsp://h/x?password=a,b:c.d)")).isEqualTo("open (rtsp://h/x?password=***)");
+        assertThat(Redaction.text("at the end ?sig=Zz9.")).isEqualTo("at the end ?sig=***.");
     }
 
     @Test
