@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code run}: starts the agent on the configured cameras, or on one {@code --source}. Exits by itself when every
  * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 1 when no camera
- * could be read, 2 when the configuration, the model or the {@code --source} is unusable or an option is wrong (such as
+ * could be read or the configuration does not hold together (no camera, contradicting keys), 2 when the configuration, the model or the {@code --source} is unusable or an option is wrong (such as
  * {@code --camera} without {@code --source}).
  */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
@@ -81,6 +81,9 @@ public class RunCommand implements Callable<Integer> {
                     Optional.ofNullable(mqttUrl), maxFrames, replaySpeed,
                     detectFps == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(detectFps),
                     Optional.ofNullable(motionGating), Optional.empty()));
+        } catch (io.edgewatch.config.ConfigurationError e) {
+            System.err.println("edgewatch: " + e.getMessage()); // the configuration does not hold together: as when it is read
+            return 1;
         } catch (ModelException | IllegalArgumentException e) {
             System.err.println("edgewatch: " + e.getMessage());
             return 2;

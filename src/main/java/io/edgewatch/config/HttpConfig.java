@@ -27,6 +27,10 @@ public interface HttpConfig {
      * through {@code quarkus.http.host} and {@code quarkus.management.host} in {@code application.properties}.
      */
     @WithDefault("0.0.0.0")
-    @Pattern(regexp = "[0-9A-Za-z.:_%-]{1,253}", message = "must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0, was '${validatedValue}'")
+    // digits and dots only: a dotted IPv4 address of four numbers 0..255 (999.1.1.1 failed later, in the HTTP server,
+    // without naming the key); anything else: an IPv6 literal or a host name
+    @Pattern(regexp = "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+            + "|(?=.*[A-Za-z:%_-])[0-9A-Za-z.:_%-]{1,253}",
+            message = "must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0, was '${validatedValue}'")
     String bind();
 }

@@ -100,7 +100,9 @@ public class Agent {
     /**
      * Starts every camera.
      *
-     * @throws IllegalArgumentException when no camera is configured or given
+     * @throws io.edgewatch.config.ConfigurationError when no camera is configured or given, or two settings contradict
+     *                                                each other ({@link Settings#checkPairs})
+     * @throws IllegalArgumentException when a {@code --source} or a setting is unusable
      * @throws io.edgewatch.inference.ModelException when the detector model cannot be loaded (checked once, before
      *                                               any camera starts)
      */
@@ -108,6 +110,7 @@ public class Agent {
         if (running) {
             throw new IllegalStateException("the agent is already running");
         }
+        Settings.checkPairs(config, spoolConfig, captureConfig);
         NativePreload.start(); // OpenCV and FFmpeg load while the detector model is loaded and checked below
         pipelines.clear();
         zoneMonitors.clear();
@@ -168,7 +171,10 @@ public class Agent {
             });
         }
         if (cameras.isEmpty()) {
-            throw new IllegalArgumentException("no camera to process: give --source FILE_OR_URL or configure edgewatch.cameras.<id>.source");
+            throw new io.edgewatch.config.ConfigurationError(configured.isEmpty()
+                    ? "no camera to process: give --source FILE_OR_URL or configure edgewatch.cameras.<id>.source"
+                    : "no camera to process: every configured camera (" + String.join(", ", new java.util.TreeSet<>(configured.keySet()))
+                    + ") has edgewatch.cameras.<id>.enabled=false; enable one or give --source FILE_OR_URL");
         }
         Map<String, io.edgewatch.zones.ZoneSettings> zoneSettings = new LinkedHashMap<>();
         for (String id : cameras.keySet()) {

@@ -129,6 +129,35 @@ public final class Settings {
         return inside / (double) (n * n);
     }
 
+    /**
+     * Pairs of keys that each pass their own range but contradict each other: a weak-detection score at or above the
+     * minimum score (no weak band: every weak detection would be a confident one), reconnect delays whose minimum is
+     * above their maximum, a periodic update interval shorter than the minimum interval between updates.
+     *
+     * @throws io.edgewatch.config.ConfigurationError naming both keys and their values
+     */
+    public static void checkPairs(EdgewatchConfig c, io.edgewatch.config.SpoolConfig spool, io.edgewatch.config.CaptureConfig capture) {
+        EdgewatchConfig.Detector d = c.detector();
+        if (d.weakScore() > d.minScore()) {
+            throw new io.edgewatch.config.ConfigurationError("edgewatch.detector.weak-score (" + d.weakScore()
+                    + ") must not be above edgewatch.detector.min-score (" + d.minScore() + "): weak detections lie between the two");
+        }
+        pair("edgewatch.spool.reconnect-min-ms", spool.reconnectMinMs(), "edgewatch.spool.reconnect-max-ms", spool.reconnectMaxMs());
+        pair("edgewatch.capture.reconnect-min-ms", capture.reconnectMinMs(), "edgewatch.capture.reconnect-max-ms", capture.reconnectMaxMs());
+        EdgewatchConfig.Events e = c.events();
+        if (e.updateIntervalMs() > 0 && e.updateIntervalMs() < e.minUpdateIntervalMs()) {
+            throw new io.edgewatch.config.ConfigurationError("edgewatch.events.update-interval-ms (" + e.updateIntervalMs()
+                    + ") is shorter than edgewatch.events.min-update-interval-ms (" + e.minUpdateIntervalMs()
+                    + "): no two updates of a track may come closer than the minimum, so the periodic interval must be at least that");
+        }
+    }
+
+    private static void pair(String minKey, long min, String maxKey, long max) {
+        if (min > max) {
+            throw new io.edgewatch.config.ConfigurationError(minKey + " (" + min + ") must not be above " + maxKey + " (" + max + ")");
+        }
+    }
+
     /** Label allow-list and thresholds from {@code edgewatch.detector.*}. */
     public static DetectionFilter filter(EdgewatchConfig.Detector d) {
         return new DetectionFilter(new HashSet<>(d.labels()), d.minScore(), d.minScoreByLabel(), d.weakScore());

@@ -26,7 +26,7 @@ class ConfigFuzzTest {
     private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
             .messageInterpolator(new ResourceBundleMessageInterpolator()).buildValidatorFactory().getValidator();
 
-    private static SmallRyeConfig build(Map<String, String> props) {
+    static SmallRyeConfig build(Map<String, String> props) {
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(props, "fuzz", 500))
                 .withMapping(EdgewatchConfig.class)

@@ -78,6 +78,46 @@ class StartupErrorsTest {
         }
     }
 
+    /** Every configured camera disabled, and two keys that contradict each other: configuration errors, exit 1. */
+    @QuarkusMainTest
+    @TestProfile(EveryCameraDisabled.Profile.class)
+    static class EveryCameraDisabled {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.cameras.gate.source", io.edgewatch.testsupport.TestPaths.vtest().toString(),
+                        "edgewatch.cameras.gate.enabled", "false");
+            }
+        }
+
+        @Test
+        void isAConfigurationError(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--max-frames", "5");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.getErrorOutput()).contains("edgewatch: no camera to process: every configured camera (gate) has"
+                    + " edgewatch.cameras.<id>.enabled=false");
+        }
+    }
+
+    @QuarkusMainTest
+    @TestProfile(ContradictingKeys.Profile.class)
+    static class ContradictingKeys {
+        public static class Profile implements QuarkusTestProfile {
+            @Override
+            public Map<String, String> getConfigOverrides() {
+                return Map.of("edgewatch.detector.weak-score", "0.9");
+            }
+        }
+
+        @Test
+        void isAConfigurationErrorNamingBoth(QuarkusMainLauncher launcher) {
+            LaunchResult r = launcher.launch("run", "--source", io.edgewatch.testsupport.TestPaths.vtest().toString(), "--max-frames", "5");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.getErrorOutput()).contains("edgewatch: edgewatch.detector.weak-score (0.9) must not be above edgewatch.detector.min-score (0.5)")
+                    .doesNotContain("camera cam1: started");
+        }
+    }
+
     @QuarkusMainTest
     @TestProfile(MissingManifest.Profile.class)
     static class MissingManifest {
