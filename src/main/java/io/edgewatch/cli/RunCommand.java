@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code run}: starts the agent on the configured cameras, or on one {@code --source}. Exits by itself when every
  * source is a file that has ended; otherwise runs until stopped (SIGTERM). Exit code 0 on success, 1 when no camera
- * could be read or the configuration does not hold together (no camera, contradicting keys), 2 when the configuration, the model or the {@code --source} is unusable or an option is wrong (such as
+ * could be read or the configuration does not hold together (no camera, contradicting keys), 2 when the
+ * configuration, the model or the {@code --source} is unusable or an option is wrong (such as
  * {@code --camera} without {@code --source}).
  */
 @CommandLine.Command(name = "run", mixinStandardHelpOptions = true,

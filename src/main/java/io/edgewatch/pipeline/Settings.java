@@ -130,8 +130,8 @@ public final class Settings {
     }
 
     /**
-     * Pairs of keys that each pass their own range but contradict each other: a weak-detection score at or above the
-     * minimum score (no weak band: every weak detection would be a confident one), reconnect delays whose minimum is
+     * Pairs of keys that each pass their own range but contradict each other: a weak-detection score above the minimum
+     * score (weak detections are those between the two), reconnect delays whose minimum is
      * above their maximum, a periodic update interval shorter than the minimum interval between updates.
      *
      * @throws io.edgewatch.config.ConfigurationError naming both keys and their values
