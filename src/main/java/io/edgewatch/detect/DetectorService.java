@@ -42,8 +42,7 @@ public final class DetectorService implements AutoCloseable {
     private double utilisation;
     private volatile double lastInvokeMs;
     private volatile io.micrometer.core.instrument.Timer invokeTimer;
-    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
-    private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+    private final io.edgewatch.util.OwnedMeters meters = new io.edgewatch.util.OwnedMeters();
 
     /**
      * @param name      what health and metrics call it, e.g. the model id
@@ -95,25 +94,20 @@ public final class DetectorService implements AutoCloseable {
      * (timer, one sample per region) and {@code edgewatch.detector.interpreters}; {@link #close} removes them again.
      */
     public synchronized void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        meterRegistry = registry;
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.queue.depth", this, DetectorService::queueDepth)
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.queue.depth", this, DetectorService::queueDepth)
                 .description("Region requests waiting for an interpreter").tag("detector", name).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.utilisation", this, DetectorService::utilisation)
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.utilisation", this, DetectorService::utilisation)
                 .description("Share of the interpreters' time spent serving requests, last window").tag("detector", name).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.interpreters", this, DetectorService::interpreters)
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.detector.interpreters", this, DetectorService::interpreters)
                 .description("Interpreters of the shared detector").tag("detector", name).register(registry));
         invokeTimer = io.micrometer.core.instrument.Timer.builder("edgewatch.detector.invoke").description("Interpreter invoke time per region")
                 .tag("detector", name).publishPercentileHistogram().register(registry);
-        meters.add(invokeTimer);
+        meters.keep(registry, invokeTimer);
     }
 
     /** Removes the meters {@link #bindMetrics} registered, so a detector started after this one binds its own. */
-    private synchronized void unbindMetrics() {
-        if (meterRegistry != null) {
-            meters.forEach(meterRegistry::remove);
-        }
-        meters.clear();
-        meterRegistry = null;
+    private void unbindMetrics() {
+        meters.removeAll();
     }
 
     /** Registers a camera; its requests take turns with the other cameras'. */

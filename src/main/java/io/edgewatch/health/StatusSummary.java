@@ -162,8 +162,9 @@ public record StatusSummary(String status, String device, String version, long u
             } else if (name.equals("models")) {
                 models.addAll(models(d));
             } else if (name.equals("broker")) {
+                String connectError = text(d, "lastConnectError");
                 broker = new Broker(st, text(d, "sink"), d.path("connected").asBoolean(false), num(d, "spoolDepth", -1),
-                        num(d, "oldestPendingAgeMs", -1), text(d, "lastConnectError") == null ? null : shorten(Redaction.text(text(d, "lastConnectError"))));
+                        num(d, "oldestPendingAgeMs", -1), connectError == null ? null : shorten(Redaction.text(connectError)));
             } else if (name.equals("faces")) {
                 boolean on = d.path("enabled").asBoolean(false);
                 faces = new Faces(on, on ? text(d, "purpose") : null, on ? text(d, "legalBasis") : null,

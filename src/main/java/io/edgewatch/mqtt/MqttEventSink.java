@@ -69,9 +69,8 @@ public final class MqttEventSink implements EventSink {
     private final MqttSettings settings;
     private final SpoolSettings spoolSettings;
     private final EventSpool spool;
-    /** Meters registered by {@link #bindMetrics}, and where; removed at {@link #close}. */
-    private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
-    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+    /** Meters registered by {@link #bindMetrics}; removed at {@link #close}. */
+    private final io.edgewatch.util.OwnedMeters meters = new io.edgewatch.util.OwnedMeters();
     private final String gapTopic;
     private final String deviceId;
     private final MqttAsyncClient client;
@@ -817,32 +816,22 @@ public final class MqttEventSink implements EventSink {
      * {@code edgewatch.mqtt.reconnects}, {@code edgewatch.mqtt.session.takeovers}; gauge {@code edgewatch.mqtt.client.id.conflict} (0/1).
      * {@link #close} removes them again.
      */
-    public synchronized void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        meterRegistry = registry;
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.mqtt.connected", this, s -> s.connected() ? 1 : 0).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.depth", this, s -> s.spoolDepth()).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.oldest.age.seconds", this, s -> s.oldestPendingAgeMs() / 1000.0).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.bytes", spool, EventSpool::bytes).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.writable", spool, sp -> sp.writable() ? 1 : 0).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.held.memory", spool, EventSpool::heldInMemory).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.spool.lost.disk.full", spool, EventSpool::lostDiskFull).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.published", this, MqttEventSink::eventsPublished).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.retried", this, MqttEventSink::eventsRetried).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.dropped", this, MqttEventSink::eventsDropped).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.rejected", this, MqttEventSink::eventsRejected).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.reconnects", this, MqttEventSink::reconnects).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.refused", this, MqttEventSink::eventsRefused).register(registry));
-        meters.add(io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.session.takeovers", this, MqttEventSink::sessionTakeovers).register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("edgewatch.mqtt.client.id.conflict", this, s -> s.clientIdConflict() ? 1 : 0).register(registry));
-    }
-
-    /** Removes the meters {@link #bindMetrics} registered, so a sink created after this one binds its own. */
-    private synchronized void unbindMetrics() {
-        if (meterRegistry != null) {
-            meters.forEach(meterRegistry::remove);
-        }
-        meters.clear();
-        meterRegistry = null;
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.mqtt.connected", this, s -> s.connected() ? 1 : 0).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.depth", this, s -> s.spoolDepth()).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.oldest.age.seconds", this, s -> s.oldestPendingAgeMs() / 1000.0).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.bytes", spool, EventSpool::bytes).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.writable", spool, sp -> sp.writable() ? 1 : 0).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.spool.held.memory", spool, EventSpool::heldInMemory).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.spool.lost.disk.full", spool, EventSpool::lostDiskFull).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.published", this, MqttEventSink::eventsPublished).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.retried", this, MqttEventSink::eventsRetried).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.dropped", this, MqttEventSink::eventsDropped).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.rejected", this, MqttEventSink::eventsRejected).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.reconnects", this, MqttEventSink::reconnects).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.events.refused", this, MqttEventSink::eventsRefused).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.FunctionCounter.builder("edgewatch.mqtt.session.takeovers", this, MqttEventSink::sessionTakeovers).register(registry));
+        meters.keep(registry, io.micrometer.core.instrument.Gauge.builder("edgewatch.mqtt.client.id.conflict", this, s -> s.clientIdConflict() ? 1 : 0).register(registry));
     }
 
     @Override
@@ -889,7 +878,7 @@ public final class MqttEventSink implements EventSink {
             LOG.warnf("MQTT %s: %d events not yet acknowledged stay in the spool %s and are sent after the next start",
                     settings.redactedUrl(), left, spool.file());
         }
-        unbindMetrics(); // before the spool closes: its gauges read it
+        meters.removeAll(); // before the spool closes: its gauges read it; a sink created after this one binds its own
         spool.close();
     }
 }

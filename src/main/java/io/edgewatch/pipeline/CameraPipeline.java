@@ -59,7 +59,7 @@ public final class CameraPipeline implements Runnable {
     private final double expectedFps;
     private final MeterRegistry registry;
     /** Every meter this pipeline registered, removed by {@link #unbindMetrics()}. */
-    private final List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final io.edgewatch.util.OwnedMeters meters = new io.edgewatch.util.OwnedMeters();
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong motionFrames = new AtomicLong();
@@ -249,8 +249,7 @@ public final class CameraPipeline implements Runnable {
     }
 
     private <M extends io.micrometer.core.instrument.Meter> M keep(M meter) {
-        meters.add(meter);
-        return meter;
+        return meters.keep(registry, meter);
     }
 
     /**
@@ -259,10 +258,7 @@ public final class CameraPipeline implements Runnable {
      * (gauges that would keep reading a stopped pipeline). Idempotent.
      */
     public void unbindMetrics() {
-        for (io.micrometer.core.instrument.Meter m : meters) {
-            registry.remove(m);
-        }
-        meters.clear();
+        meters.removeAll();
     }
 
     /** Closes the detector of a pipeline made by {@link #withOwnDetector}; nothing otherwise. Idempotent. */

@@ -34,6 +34,7 @@ class ConfigFuzzTest {
                 .withMapping(CaptureConfig.class)
                 .withMapping(FacesConfig.class)
                 .withMapping(HomeAssistantConfig.class)
+                .withMapping(HttpConfig.class)
                 .withValidateUnknown(true)
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 .build();
