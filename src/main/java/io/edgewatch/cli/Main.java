@@ -16,6 +16,7 @@ public final class Main {
 
     public static void main(String... args) {
         io.edgewatch.util.SerialFilter.rejectAll(); // no Java object is ever deserialised (the launcher also sets -Djdk.serialFilter=!*)
+        io.edgewatch.util.JavaCppPlatform.withoutExtensions();
         boolean serves = args.length > 0 && args[0].equals("run") && !java.util.Arrays.asList(args).contains("--help")
                 && !java.util.Arrays.asList(args).contains("-h");
         if (!serves && System.getProperty("quarkus.http.host-enabled") == null) {

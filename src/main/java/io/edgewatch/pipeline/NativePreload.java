@@ -33,6 +33,7 @@ public final class NativePreload {
      * @return the thread, or null when switched off
      */
     public static Thread start() {
+        io.edgewatch.util.JavaCppPlatform.withoutExtensions(); // Main does it first; here for agents started in-process (tests)
         String v = System.getProperty(PROPERTY, System.getenv().getOrDefault("EDGEWATCH_NATIVE_PRELOAD", "true"));
         if (v.equalsIgnoreCase("false")) {
             return null;
