@@ -43,6 +43,9 @@ public final class DetectorService implements AutoCloseable {
     private volatile double lastInvokeMs;
     private volatile io.micrometer.core.instrument.Timer invokeTimer;
     private final io.edgewatch.util.OwnedMeters meters = new io.edgewatch.util.OwnedMeters();
+    private double[] steadySamples; // guarded by this; null when no steady measurement is wanted or it is done
+    private int steadyCount;
+    private java.util.function.DoubleConsumer steadyDone;
 
     /**
      * @param name      what health and metrics call it, e.g. the model id
@@ -108,6 +111,46 @@ public final class DetectorService implements AutoCloseable {
     /** Removes the meters {@link #bindMetrics} registered, so a detector started after this one binds its own. */
     private void unbindMetrics() {
         meters.removeAll();
+    }
+
+    /**
+     * Measures the steady invoke time from live requests instead of at start-up: after the next {@code invokes}
+     * invokes (any interpreter, any camera) {@code done} gets their median, ms, once, on a worker thread. This is the
+     * latency under the agent's real load (decoding cameras beside it), not an idle one.
+     *
+     * @param invokes invokes to collect, 1..1000
+     * @param done    receives the median; must not block
+     */
+    public synchronized void measureSteady(int invokes, java.util.function.DoubleConsumer done) {
+        if (invokes < 1 || invokes > 1000) {
+            throw new IllegalArgumentException("invokes must be 1..1000, was " + invokes);
+        }
+        steadySamples = new double[invokes];
+        steadyCount = 0;
+        steadyDone = java.util.Objects.requireNonNull(done, "done");
+    }
+
+    /** Adds one live invoke time to a steady measurement in progress; reports the median when it is complete. */
+    private void sampleSteady(double ms) {
+        double median;
+        java.util.function.DoubleConsumer done;
+        synchronized (this) {
+            if (steadySamples == null) {
+                return;
+            }
+            steadySamples[steadyCount++] = ms;
+            if (steadyCount < steadySamples.length) {
+                return;
+            }
+            double[] t = steadySamples;
+            java.util.Arrays.sort(t);
+            int n = t.length;
+            median = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+            done = steadyDone;
+            steadySamples = null;
+            steadyDone = null;
+        }
+        done.accept(median);
     }
 
     /** Registers a camera; its requests take turns with the other cameras'. */
@@ -180,6 +223,7 @@ public final class DetectorService implements AutoCloseable {
                     mapped.add(DetectionMerger.toFrame(x, job.region, job.frame.cols(), job.frame.rows()));
                 }
                 lastInvokeMs = detector.invokeMs();
+                sampleSteady(detector.invokeMs());
                 io.micrometer.core.instrument.Timer timer = invokeTimer;
                 if (timer != null) {
                     timer.record((long) (detector.invokeMs() * 1e6), java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -13,7 +13,8 @@ import java.util.Locale;
  * Readiness {@code models}: DOWN with {@code state=warming} while any model's first invoke (an NPU's graph
  * compilation can take tens of seconds) is still running, {@code state=warmup-overdue} once one runs longer than
  * {@code edgewatch.delegates.warmup-grace-ms}; UP ({@code ready}) otherwise. Data per model: what it runs on, whether
- * the delegate was applied and why, nodes delegated/total, partitions, warm-up and steady invoke ms, golden check.
+ * the delegate was applied and why, nodes delegated/total, partitions, warm-up and steady invoke ms ({@code pending}
+ * until a CPU-only model has run its first live invokes), golden check.
  */
 @Readiness
 @ApplicationScoped
@@ -42,7 +43,7 @@ public class ModelReadinessCheck implements HealthCheck {
                     .withData(p + "nodesDelegated", r.nodesDelegated() + "/" + r.nodesTotal())
                     .withData(p + "partitions", r.partitions())
                     .withData(p + "warmupMs", String.format(Locale.ROOT, "%.1f", r.warmupMs()))
-                    .withData(p + "steadyInvokeMs", String.format(Locale.ROOT, "%.2f", r.steadyInvokeMs()))
+                    .withData(p + "steadyInvokeMs", r.steadyInvokeMs() < 0 ? "pending" : String.format(Locale.ROOT, "%.2f", r.steadyInvokeMs()))
                     .withData(p + "golden", r.golden().status());
         }
         return b.status(running.isEmpty()).build();

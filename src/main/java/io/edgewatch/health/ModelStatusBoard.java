@@ -70,7 +70,8 @@ public class ModelStatusBoard implements WarmupListener {
             gauge("edgewatch.model.nodes.total", m, "Nodes of the original graph", DelegateReport::nodesTotal);
             gauge("edgewatch.model.delegate.partitions", m, "Delegate partitions (kernels)", DelegateReport::partitions);
             gauge("edgewatch.model.warmup.ms", m, "First invoke, ms", DelegateReport::warmupMs);
-            gauge("edgewatch.model.invoke.steady.ms", m, "Median invoke at start-up, ms", DelegateReport::steadyInvokeMs);
+            gauge("edgewatch.model.invoke.steady.ms", m, "Median invoke, ms: at start-up, or of the first live invokes for a CPU-only model (-1 until then)",
+                    DelegateReport::steadyInvokeMs);
             gauge("edgewatch.model.invoke.cpu.ms", m, "Median CPU (XNNPACK) invoke at start-up, ms (-1 = not measured)", DelegateReport::cpuInvokeMs);
             gauge("edgewatch.model.invoke.delegate.ms", m, "Median delegate invoke at start-up, ms (-1 = not measured)", DelegateReport::delegateInvokeMs);
             gauge("edgewatch.model.golden.passed", m, "Golden check: 1 passed, 0 failed, -1 skipped",

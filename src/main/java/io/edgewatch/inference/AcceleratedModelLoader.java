@@ -47,10 +47,23 @@ public final class AcceleratedModelLoader {
      * @throws ModelException        when the model itself cannot be loaded (file, manifest, shape)
      */
     public LoadedModel load(ModelManifest manifest, DelegateSpec spec) {
+        return load(manifest, spec, true);
+    }
+
+    /**
+     * {@link #load(ModelManifest, DelegateSpec)}, optionally without timing a model that runs on the CPU by
+     * configuration ({@code cpu}, {@code xnnpack}, or {@code auto} without a library): there is nothing to decide,
+     * and {@code measureInvokes} invokes at start-up (0.4 s on a 2-core x86, more on an ARM CPU) only delay the first
+     * frame. Its report then says {@code steadyInvokeMs = -1}, and the caller measures live invokes instead
+     * ({@link DelegateReport#withSteadyInvokeMs}). Delegates and fallbacks are always timed.
+     *
+     * @param timeCpu false to skip the timed invokes of a CPU-only model
+     */
+    public LoadedModel load(ModelManifest manifest, DelegateSpec spec, boolean timeCpu) {
         LoadedModel m = switch (spec.mode()) {
-            case CPU, XNNPACK -> loadCpu(manifest, spec, spec.mode().name().toLowerCase(Locale.ROOT) + " configured", false, List.of(), true);
+            case CPU, XNNPACK -> loadCpu(manifest, spec, spec.mode().name().toLowerCase(Locale.ROOT) + " configured", false, List.of(), timeCpu);
             case EXTERNAL, AUTO -> spec.library().isEmpty()
-                    ? loadCpu(manifest, spec, "auto without a delegate library: xnnpack", false, List.of(), true)
+                    ? loadCpu(manifest, spec, "auto without a delegate library: xnnpack", false, List.of(), timeCpu)
                     : loadExternal(manifest, spec, true);
         };
         DelegateReport r = m.report();
@@ -106,7 +119,7 @@ public final class AcceleratedModelLoader {
         try {
             String target = opts.acceleration().name().toLowerCase(Locale.ROOT);
             double warm = warmUp(model, target);
-            double steady = measure ? median(model, spec.measureInvokes()) : warm;
+            double steady = measure ? median(model, spec.measureInvokes()) : -1;
             GraphDelegation g = model.graphDelegation();
             DelegateReport r = new DelegateReport(manifest.id(), spec.mode().name().toLowerCase(Locale.ROOT), spec.library().orElse(null),
                     target, false, why, fallback, 0, g.nodesTotal(), 0, g.otherDelegatedNodes(), warm, steady,

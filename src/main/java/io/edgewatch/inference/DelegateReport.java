@@ -20,7 +20,9 @@ import java.util.List;
  * @param partitions       delegate partitions (kernels) of the external delegate
  * @param xnnpackNodes     original nodes XNNPACK runs (TFLite's default delegate)
  * @param warmupMs         first invoke of the model as it will run, ms (graph compilation on NPUs)
- * @param steadyInvokeMs   median invoke of the model as it will run, ms
+ * @param steadyInvokeMs   median invoke of the model as it will run, ms; -1 until measured (a CPU-only model of the
+ *                         agent is not timed at start-up: the median of its first live invokes replaces the -1, see
+ *                         {@link #withSteadyInvokeMs})
  * @param cpuInvokeMs      median invoke on the CPU (XNNPACK) when it was measured, else -1
  * @param delegateInvokeMs median invoke with the delegate when it was measured, else -1
  * @param golden           golden-check result
@@ -36,13 +38,29 @@ public record DelegateReport(String model, String requested, String library, Str
                              double delegateInvokeMs, GoldenResult golden, List<String> pluginMessages,
                              List<TensorSpec> inputs, List<TensorSpec> outputs, String modelFile) {
 
+    /**
+     * The same report with the steady invoke time measured later (the median of the first live invokes); for a model
+     * that runs on the CPU that is also its CPU figure.
+     *
+     * @param ms median invoke, ms, at least 0
+     */
+    public DelegateReport withSteadyInvokeMs(double ms) {
+        if (!(ms >= 0)) {
+            throw new IllegalArgumentException("steady invoke must be >= 0 ms, was " + ms);
+        }
+        return new DelegateReport(model, requested, library, runsOn, delegateApplied, reason, fallbackApplied, nodesDelegated,
+                nodesTotal, partitions, xnnpackNodes, warmupMs, ms, delegateApplied ? cpuInvokeMs : ms, delegateInvokeMs, golden,
+                pluginMessages, inputs, outputs, modelFile);
+    }
+
     /** One log line. */
     public String summary() {
         return String.format(java.util.Locale.ROOT,
                 "model %s: runs on %s (requested %s%s); %d of %d nodes delegated in %d partition(s), %d on XNNPACK; warm-up %.1f ms,"
-                        + " steady invoke %.2f ms%s%s; golden %s; %s",
+                        + " steady invoke %s%s%s; golden %s; %s",
                 model, runsOn, requested, library == null ? "" : " " + library, nodesDelegated, nodesTotal, partitions, xnnpackNodes,
-                warmupMs, steadyInvokeMs, cpuInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", cpu %.2f ms", cpuInvokeMs) : "",
+                warmupMs, steadyInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, "%.2f ms", steadyInvokeMs)
+                        : "measured on the first live invokes", cpuInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", cpu %.2f ms", cpuInvokeMs) : "",
                 delegateInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", delegate %.2f ms", delegateInvokeMs) : "",
                 golden.status(), reason);
     }

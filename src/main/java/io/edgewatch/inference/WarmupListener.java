@@ -22,7 +22,10 @@ public interface WarmupListener {
         void finished(double firstInvokeMs, boolean ok);
     }
 
-    /** A model's start-up report is ready (default: ignored). */
+    /**
+     * A model's start-up report is ready, or is replaced by one with a later measurement (the steady invoke of a
+     * CPU-only model, measured on its first live invokes); the last one counts (default: ignored).
+     */
     default void reported(DelegateReport report) {
     }
 }

@@ -19,6 +19,7 @@ import io.edgewatch.events.StdoutEventSink;
 import io.edgewatch.events.TrackEventBuilder;
 import io.edgewatch.inference.AcceleratedModelLoader;
 import io.edgewatch.inference.Acceleration;
+import io.edgewatch.inference.DelegateReport;
 import io.edgewatch.inference.DelegateSpec;
 import io.edgewatch.inference.LoadedModel;
 import io.edgewatch.inference.ModelManifest;
@@ -194,7 +195,9 @@ public class Agent {
         DetectionFilter filter = Settings.filter(config.detector());
         // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
         // stops start-up with its message before any thread starts; further interpreters load as decided here
-        LoadedModel checked = loader.load(manifest, spec);
+        // a CPU-only detector is not timed here (nothing to decide, and measure-invokes invokes would delay the first frame): the
+        // report's steady figure comes from the first live invokes below
+        LoadedModel checked = loader.load(manifest, spec, false);
         detectorRunsOn = manifest.id() + ": " + target(checked.report().runsOn());
         List<ObjectDetector> interpreters = new ArrayList<>();
         interpreters.add(new ObjectDetector(checked.model(), filter));
@@ -207,6 +210,13 @@ public class Agent {
         }
         detectorService = new DetectorService(manifest.id(), interpreters);
         detectorService.bindMetrics(registry);
+        if (checked.report().steadyInvokeMs() < 0) {
+            DelegateReport started = checked.report();
+            detectorService.measureSteady(spec.measureInvokes(), ms -> {
+                LOG.infof("model %s: steady invoke %.2f ms (median of the first %d live invokes)", started.model(), ms, spec.measureInvokes());
+                warmup.reported(started.withSteadyInvokeMs(ms));
+            });
+        }
         LOG.infof("detector %s: shared by %d camera(s), %d interpreter(s) x %d thread(s)", manifest.id(), cameras.size(),
                 interpreters.size(), spec.threads());
 
