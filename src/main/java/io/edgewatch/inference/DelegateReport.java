@@ -59,8 +59,9 @@ public record DelegateReport(String model, String requested, String library, Str
                 "model %s: runs on %s (requested %s%s); %d of %d nodes delegated in %d partition(s), %d on XNNPACK; warm-up %.1f ms,"
                         + " steady invoke %s%s%s; golden %s; %s",
                 model, runsOn, requested, library == null ? "" : " " + library, nodesDelegated, nodesTotal, partitions, xnnpackNodes,
-                warmupMs, steadyInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, "%.2f ms", steadyInvokeMs)
-                        : "measured on the first live invokes", cpuInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", cpu %.2f ms", cpuInvokeMs) : "",
+                warmupMs,
+                steadyInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, "%.2f ms", steadyInvokeMs) : "measured on the first live invokes",
+                cpuInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", cpu %.2f ms", cpuInvokeMs) : "",
                 delegateInvokeMs >= 0 ? String.format(java.util.Locale.ROOT, ", delegate %.2f ms", delegateInvokeMs) : "",
                 golden.status(), reason);
     }

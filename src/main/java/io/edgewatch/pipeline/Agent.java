@@ -195,8 +195,8 @@ public class Agent {
         DetectionFilter filter = Settings.filter(config.detector());
         // load once up front (delegate checks, golden check, warm-up, report) so that a bad model or a refused delegate
         // stops start-up with its message before any thread starts; further interpreters load as decided here
-        // a CPU-only detector is not timed here (nothing to decide, and measure-invokes invokes would delay the first frame): the
-        // report's steady figure comes from the first live invokes below
+        // a CPU-only detector is not timed here (nothing to decide, and measure-invokes invokes would delay the first
+        // frame): the report's steady figure comes from the first live invokes below
         LoadedModel checked = loader.load(manifest, spec, false);
         detectorRunsOn = manifest.id() + ": " + target(checked.report().runsOn());
         List<ObjectDetector> interpreters = new ArrayList<>();
