@@ -104,7 +104,7 @@ public class StatusCommand implements Callable<Integer> {
                     o.put("status", st);
                     o.put("url", base.toString());
                     o.put("details", "edgewatch.http.token-file is not set: only UP/DOWN without the access token");
-                    out.println(compact().writeValueAsString(o));
+                    out.println(compact(mapper).writeValueAsString(o));
                 } else {
                     out.println("edgewatch " + st + " at " + base);
                     out.println("no access token (edgewatch.http.token-file not set, or give --token-file): details need it");
@@ -115,7 +115,7 @@ public class StatusCommand implements Callable<Integer> {
             HttpResponse<String> live = get(client, base.resolve(base.getPath() + "/q/health/live"), token);
             JsonNode liveDoc = live.statusCode() == 200 || live.statusCode() == 503 ? mapper.readTree(live.body()) : null;
             StatusSummary s = StatusSummary.from(readyDoc, liveDoc);
-            out.print(json ? compact().writeValueAsString(s) + "\n" : s.toText());
+            out.print(json ? compact(mapper).writeValueAsString(s) + "\n" : s.toText());
             out.flush();
             return s.up() ? 0 : 1;
         } catch (IOException | IllegalArgumentException e) {
@@ -152,7 +152,7 @@ public class StatusCommand implements Callable<Integer> {
             o.put("url", base.toString());
             o.put("error", msg);
             try {
-                out.println(compact().writeValueAsString(o));
+                out.println(compact(mapper).writeValueAsString(o));
             } catch (IOException e) {
                 // a map of strings always serialises
             }
@@ -163,7 +163,25 @@ public class StatusCommand implements Callable<Integer> {
         return 1;
     }
 
-    private ObjectMapper compact() {
-        return mapper.copy().disable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The JSON writer of {@code --json}: one line, and a figure that is not known (NaN: not in health yet, such as a
+     * steady invoke time still {@code pending}) written as {@code -1}, the README's "not known", so that every field
+     * stays a number (Jackson would write the string {@code "NaN"}).
+     */
+    static ObjectMapper compact(ObjectMapper mapper) {
+        com.fasterxml.jackson.databind.JsonSerializer<Double> unknownAsMinusOne = new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Double.class) {
+            @Override
+            public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g, com.fasterxml.jackson.databind.SerializerProvider p)
+                    throws IOException {
+                if (v.isNaN()) {
+                    g.writeNumber(-1);
+                } else {
+                    g.writeNumber(v);
+                }
+            }
+        };
+        com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule("status-unknown")
+                .addSerializer(Double.class, unknownAsMinusOne).addSerializer(double.class, unknownAsMinusOne);
+        return mapper.copy().disable(SerializationFeature.INDENT_OUTPUT).registerModule(m);
     }
 }

@@ -275,7 +275,7 @@ public class Agent {
         if (NativePreload.failed()) {
             LOG.warn(preload);
         } else if (preload.equals("not started")) {
-            LOG.debug("native libraries: no background preload (" + NativePreload.PROPERTY + "=false)");
+            LOG.debug("native libraries: no background preload (" + NativePreload.SWITCH + "=" + System.getenv(NativePreload.SWITCH) + ")");
         } else {
             LOG.info(preload);
         }

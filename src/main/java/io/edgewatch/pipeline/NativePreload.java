@@ -21,8 +21,12 @@ public final class NativePreload {
     private static volatile String outcome = "not started";
     private static volatile Thread thread;
 
-    /** Switch: {@code -Dedgewatch.native-preload=false} (or the environment's {@code EDGEWATCH_NATIVE_PRELOAD=false}) turns it off. */
-    public static final String PROPERTY = "edgewatch.native-preload";
+    /**
+     * Switch: the environment's {@code EDGEWATCH_NATIVE_PRELOAD=false} (or {@code off}, {@code no}, {@code 0}, as the
+     * launcher's other switches take {@code off}) turns it off. No system property: {@code edgewatch.*} is the
+     * configuration's namespace, where an unknown key stops start-up.
+     */
+    public static final String SWITCH = "EDGEWATCH_NATIVE_PRELOAD";
 
     private NativePreload() {
     }
@@ -34,8 +38,7 @@ public final class NativePreload {
      */
     public static Thread start() {
         io.edgewatch.util.JavaCppPlatform.withoutExtensions(); // Main does it first; here for agents started in-process (tests)
-        String v = System.getProperty(PROPERTY, System.getenv().getOrDefault("EDGEWATCH_NATIVE_PRELOAD", "true"));
-        if (v.equalsIgnoreCase("false")) {
+        if (switchedOff(System.getenv(SWITCH))) {
             return null;
         }
         outcome = "running";
@@ -75,6 +78,11 @@ public final class NativePreload {
             }
         }
         return outcome;
+    }
+
+    /** True when the switch's value turns the preload off: {@code false}, {@code off}, {@code no} or {@code 0}, any case. */
+    static boolean switchedOff(String value) {
+        return value != null && java.util.Set.of("false", "off", "no", "0").contains(value.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** True when {@link #outcome(long)} reports a failure. */

@@ -13,12 +13,18 @@ import java.util.Optional;
  *
  * @param requestedPath the {@code -XX:AOTCache} value, empty when none was given
  * @param inUse         true when the cache was mapped (classes come from it)
+ * @param switchedOff   true when no cache was given because the operator set {@code EDGEWATCH_AOT=off} for the
+ *                      launcher (the cache may well exist)
  */
-public record AotCache(Optional<String> requestedPath, boolean inUse) {
+public record AotCache(Optional<String> requestedPath, boolean inUse, boolean switchedOff) {
+
+    /** The launcher's switch: {@code EDGEWATCH_AOT=off} leaves the cache out. */
+    public static final String SWITCH = "EDGEWATCH_AOT";
 
     /** This JVM's state. */
     public static AotCache current() {
-        return of(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.info", ""));
+        AotCache c = of(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.info", ""));
+        return c.requestedPath().isEmpty() && "off".equals(System.getenv(SWITCH)) ? new AotCache(c.requestedPath(), false, true) : c;
     }
 
     /**
@@ -34,11 +40,14 @@ public record AotCache(Optional<String> requestedPath, boolean inUse) {
                 path = Optional.of(a.substring("-XX:AOTCache=".length()));
             }
         }
-        return new AotCache(path, path.isPresent() && vmInfo.contains("sharing"));
+        return new AotCache(path, path.isPresent() && vmInfo.contains("sharing"), false);
     }
 
     /** One line for the start-up log and the doctor: in use, ignored (with the remedy), or not installed. */
     public String describe() {
+        if (requestedPath.isEmpty() && switchedOff) {
+            return "AOT cache switched off (" + SWITCH + "=off: the launcher left quarkus-app/app.aot out; unset it for the faster start)";
+        }
         if (requestedPath.isEmpty()) {
             return "no AOT cache (the launcher uses quarkus-app/app.aot when it exists; scripts/aot-cache.sh makes it)";
         }

@@ -6,19 +6,21 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The background load of the natives (what the agent's start begins with): switched off by its property, and
+ * The background load of the natives (what the agent's start begins with): switched off by its environment switch, and
  * otherwise it really loads OpenCV and FFmpeg (JavaCPP lists them as loaded) and says how long it took.
  */
 class NativePreloadTest {
 
     @Test
-    void offByPropertyStartsNothing() {
-        System.setProperty(NativePreload.PROPERTY, "false");
-        try {
-            assertThat(NativePreload.start()).isNull();
-        } finally {
-            System.clearProperty(NativePreload.PROPERTY);
+    void switchValues() {
+        // EDGEWATCH_NATIVE_PRELOAD: the spellings an operator uses for the launcher's other switches (EDGEWATCH_AOT=off)
+        for (String off : new String[]{"false", "FALSE", "off", "Off", "no", "0", " off "}) {
+            assertThat(NativePreload.switchedOff(off)).as(off).isTrue();
         }
+        for (String on : new String[]{"true", "on", "yes", "1", ""}) {
+            assertThat(NativePreload.switchedOff(on)).as(on).isFalse();
+        }
+        assertThat(NativePreload.switchedOff(null)).as("not set").isFalse();
     }
 
     @Test

@@ -26,6 +26,9 @@ class AotCacheTest {
         assertThat(none.requestedPath()).isEmpty();
         assertThat(none.inUse()).isFalse();
         assertThat(none.describe()).startsWith("no AOT cache");
+        // EDGEWATCH_AOT=off: the launcher left an existing cache out on purpose, which is not "no cache"
+        AotCache off = new AotCache(java.util.Optional.empty(), false, true);
+        assertThat(off.describe()).startsWith("AOT cache switched off (EDGEWATCH_AOT=off").doesNotContain("no AOT cache");
     }
 
     @Test
