@@ -44,6 +44,7 @@ public final class DetectorService implements AutoCloseable {
     private volatile io.micrometer.core.instrument.Timer invokeTimer;
     private final io.edgewatch.util.OwnedMeters meters = new io.edgewatch.util.OwnedMeters();
     private double[] steadySamples; // guarded by this; null when no steady measurement is wanted or it is done
+    private volatile boolean steadyWanted; // read without the lock on every invoke: false once the measurement is done
     private int steadyCount;
     private java.util.function.DoubleConsumer steadyDone;
 
@@ -128,10 +129,14 @@ public final class DetectorService implements AutoCloseable {
         steadySamples = new double[invokes];
         steadyCount = 0;
         steadyDone = java.util.Objects.requireNonNull(done, "done");
+        steadyWanted = true;
     }
 
     /** Adds one live invoke time to a steady measurement in progress; reports the median when it is complete. */
     private void sampleSteady(double ms) {
+        if (!steadyWanted) {
+            return;
+        }
         double median;
         java.util.function.DoubleConsumer done;
         synchronized (this) {
@@ -142,13 +147,11 @@ public final class DetectorService implements AutoCloseable {
             if (steadyCount < steadySamples.length) {
                 return;
             }
-            double[] t = steadySamples;
-            java.util.Arrays.sort(t);
-            int n = t.length;
-            median = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+            median = io.edgewatch.inference.AcceleratedModelLoader.median(steadySamples);
             done = steadyDone;
             steadySamples = null;
             steadyDone = null;
+            steadyWanted = false;
         }
         done.accept(median);
     }

@@ -263,7 +263,18 @@ public final class AcceleratedModelLoader {
         for (int i = 0; i < n; i++) {
             t[i] = model.invoke();
         }
-        Arrays.sort(t);
-        return n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+        return median(t);
+    }
+
+    /**
+     * Median of invoke times (the mean of the middle two for an even count), the way every steady figure of a
+     * {@link DelegateReport} is computed; sorts {@code times} in place.
+     *
+     * @param times at least one value
+     */
+    public static double median(double[] times) {
+        Arrays.sort(times);
+        int n = times.length;
+        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     }
 }

@@ -23,8 +23,7 @@ public record AotCache(Optional<String> requestedPath, boolean inUse, boolean sw
 
     /** This JVM's state. */
     public static AotCache current() {
-        AotCache c = of(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.info", ""));
-        return c.requestedPath().isEmpty() && "off".equals(System.getenv(SWITCH)) ? new AotCache(c.requestedPath(), false, true) : c;
+        return of(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.info", ""), System.getenv(SWITCH));
     }
 
     /**
@@ -32,15 +31,16 @@ public record AotCache(Optional<String> requestedPath, boolean inUse, boolean sw
      *
      * @param jvmArgs input arguments ({@code -XX:AOTCache=path}, {@code -XX:SharedArchiveFile=path} as JDK 24 spelt it)
      * @param vmInfo  e.g. "mixed mode, sharing" when an archive is mapped, "mixed mode" when not
+     * @param aotSwitch the launcher's {@link #SWITCH} from the environment, or null when unset
      */
-    public static AotCache of(List<String> jvmArgs, String vmInfo) {
+    public static AotCache of(List<String> jvmArgs, String vmInfo, String aotSwitch) {
         Optional<String> path = Optional.empty();
         for (String a : jvmArgs) {
             if (a.startsWith("-XX:AOTCache=")) {
                 path = Optional.of(a.substring("-XX:AOTCache=".length()));
             }
         }
-        return new AotCache(path, path.isPresent() && vmInfo.contains("sharing"), false);
+        return new AotCache(path, path.isPresent() && vmInfo.contains("sharing"), path.isEmpty() && "off".equals(aotSwitch));
     }
 
     /** One line for the start-up log and the doctor: in use, ignored (with the remedy), or not installed. */
