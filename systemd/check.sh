@@ -47,7 +47,7 @@ JAVA_OPTS="-XX:+CompilerDirectivesPrint -Dquarkus.http.port=0 -Dedgewatch.http.t
 grep -q '^PASSED' "$tmp/doctor.out" || { cat "$tmp/doctor.err" >&2; echo "check.sh: doctor on the installed layout failed" >&2; exit 1; }
 grep -q '\[OK  \] http access' "$tmp/doctor.out" || { echo "check.sh: doctor does not accept the installed HTTP token" >&2; exit 1; }
 # the launcher passed the installed start-up compiler directives (the JVM printed them: -XX:+CompilerDirectivesPrint)
-grep -q 'compiler directives added' "$tmp/doctor.err" && grep -q 'org/hibernate/validator/\*\.\*' "$tmp/doctor.err" \
+grep -q 'compiler directives added' "$tmp/doctor.err" && grep -q 'io/smallrye/config/\*\.\*' "$tmp/doctor.err" \
   || { echo "check.sh: the launcher did not pass lib/jit-startup.json to the JVM" >&2; exit 1; }
 
 if [[ -f target/quarkus-app/app.aot ]]; then

@@ -3,10 +3,6 @@ package io.edgewatch.config;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.validator.BeanValidationConfigValidator;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import org.hibernate.validator.messageinterpolation.ResourceBundleMessageInterpolator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -19,13 +15,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Configuration fuzz: wrong types, unknown keys and out-of-range values of the mappings the agent starts with
- * (EdgewatchConfig, SpoolConfig, CaptureConfig), built with SmallRye Config and Hibernate Validator as Quarkus does
+ * (EdgewatchConfig, SpoolConfig, CaptureConfig), built with SmallRye Config and the agent's MappingConstraints as Quarkus does
  * at start-up. Every bad value must give an error that names the key; good values must pass.
  */
 class ConfigFuzzTest {
-    private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
-            .messageInterpolator(new ResourceBundleMessageInterpolator()).buildValidatorFactory().getValidator();
-
     static SmallRyeConfig build(Map<String, String> props) {
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(props, "fuzz", 500))
@@ -36,7 +29,7 @@ class ConfigFuzzTest {
                 .withMapping(HomeAssistantConfig.class)
                 .withMapping(HttpConfig.class)
                 .withValidateUnknown(true)
-                .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
+                .withValidator(new MappingConstraints())
                 .build();
     }
 

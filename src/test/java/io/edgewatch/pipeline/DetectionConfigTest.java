@@ -7,6 +7,7 @@ import io.edgewatch.capture.CaptureWorker;
 import io.edgewatch.capture.LatestFrameSlot;
 import io.edgewatch.config.CaptureConfig;
 import io.edgewatch.config.EdgewatchConfig;
+import io.edgewatch.config.MappingConstraints;
 import io.edgewatch.detect.BoxNorm;
 import io.edgewatch.detect.DetectorService;
 import io.edgewatch.detect.ObjectDetector;
@@ -22,10 +23,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.validator.BeanValidationConfigValidator;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,12 +43,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code .motion.*}, {@code .regions.*}) through {@link Settings#detection} into a real {@link CameraPipeline} on
  * vtest.avi (768x576, 10 fps): a detect-fps above the source's rate analyses every frame and says so once, paced or
  * unpaced; a motion mask keeps motion out of its area end to end. The configuration is built with SmallRye Config
- * and Hibernate Validator as Quarkus does at start-up.
+ * and the agent's MappingConstraints as Quarkus does at start-up.
  */
 class DetectionConfigTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
-            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
     /** Left half of the frame, normalized. */
     private static final String LEFT_HALF = "0,0, 0.5,0, 0.5,1, 0,1";
     /**
@@ -83,7 +78,7 @@ class DetectionConfigTest {
                 .withMapping(CaptureConfig.class)
                 .withValidateUnknown(true);
         if (validate) {
-            b.withValidator((BeanValidationConfigValidator) () -> VALIDATOR);
+            b.withValidator(new MappingConstraints());
         }
         return b.build();
     }
