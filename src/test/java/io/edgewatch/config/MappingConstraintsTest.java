@@ -44,8 +44,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class MappingConstraintsTest {
 
+    interface Base {
+        @WithDefault("1") @Min(1) int baseCount();
+    }
+
     @ConfigMapping(prefix = "t")
-    interface Sample {
+    interface Sample extends Base {
         @WithDefault("1") @Min(1) int count();
 
         @WithDefault("10") @Max(10) long limit();
@@ -129,6 +133,8 @@ class MappingConstraintsTest {
         // a group's key in kebab case, with its @WithName
         assertThat(problems(Map.of("t.nested-part.scale-factor", "0.5")))
                 .containsExactly("t.nested-part.scale-factor must be greater than or equal to 1, was 0.5");
+        // an inherited property: checked once, under its own key
+        assertThat(problems(Map.of("t.base-count", "0"))).containsExactly("t.base-count must be greater than or equal to 1, was 0");
         // every problem at once
         assertThat(problems(Map.of("t.count", "0", "t.limit", "11"))).hasSize(2);
     }
