@@ -87,10 +87,17 @@ public record StatusSummary(String status, String device, String version, long u
      * @param delegateApplied whether the configured delegate took it
      * @param nodesDelegated  {@code delegated/total} graph nodes
      * @param golden          golden-result check: pass, fail, skipped ...
-     * @param steadyInvokeMs  invoke time after warm-up, ms
+     * @param steadyInvokeMs  invoke time after warm-up, ms; NaN while it is measured on the first live invokes
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Model(String id, String runsOn, boolean delegateApplied, String nodesDelegated, String golden, double steadyInvokeMs) {
+        /**
+         * The steady invoke time as the table and the status page show it: two decimals, or {@code pending} while the
+         * loaded model's first live invokes are still being timed (health's {@code steadyInvokeMs=pending}).
+         */
+        public String steadyInvoke() {
+            return Double.isNaN(steadyInvokeMs) ? "pending" : fps(steadyInvokeMs);
+        }
     }
 
     /**
@@ -275,7 +282,7 @@ public record StatusSummary(String status, String device, String version, long u
         rows.add(new String[]{"MODEL", "RUNS ON", "DELEGATE", "NODES", "GOLDEN", "INVOKE MS"});
         for (Model m : models) {
             rows.add(new String[]{m.id(), dash(m.runsOn()), m.delegateApplied() ? "applied" : "not applied", dash(m.nodesDelegated()),
-                    dash(m.golden()), fps(m.steadyInvokeMs())});
+                    dash(m.golden()), m.steadyInvoke()});
         }
         table(sb, rows);
         sb.append('\n');

@@ -32,6 +32,10 @@ class StatusJsonTest {
         assertThat(doc.path("cameras").get(0).path("fpsReceived").isNumber()).isTrue();
         assertThat(doc.path("cameras").get(0).path("fpsReceived").asDouble()).isEqualTo(-1.0);
         assertThat(doc.path("cameras").get(0).path("fpsProcessed").asDouble()).isEqualTo(4.5);
+        // the table and the status page say pending, the JSON keeps only the number
+        assertThat(models.get(0).steadyInvoke()).isEqualTo("pending");
+        assertThat(models.get(1).steadyInvoke()).isEqualTo("24.64");
+        assertThat(doc.path("models").get(0).has("steadyInvoke")).isFalse();
         // without the module: the string the trial found
         assertThat(mapper.writeValueAsString(models.get(0))).contains("\"steadyInvokeMs\":\"NaN\"");
     }
