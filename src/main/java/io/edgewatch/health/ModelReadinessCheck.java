@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.Readiness;
 import java.util.Locale;
 
 /**
- * Readiness {@code models}: DOWN with {@code state=warming} while any model's first invoke (an NPU's graph
+ * Readiness {@code models}: DOWN with {@code state=loading} until the first model (the detector, loaded before any
+ * camera starts) has been loaded and checked; DOWN with {@code state=warming} while any model's first invoke (an NPU's graph
  * compilation can take tens of seconds) is still running, {@code state=warmup-overdue} once one runs longer than
  * {@code edgewatch.delegates.warmup-grace-ms}; UP ({@code ready}) otherwise. Data per model: what it runs on, whether
  * the delegate was applied and why, nodes delegated/total, partitions, warm-up and steady invoke ms ({@code pending}
@@ -30,7 +31,8 @@ public class ModelReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("models");
         var running = board.running();
         boolean overdue = running.stream().anyMatch(w -> w.elapsedMs() > board.graceMs());
-        String state = running.isEmpty() ? "ready" : overdue ? "warmup-overdue" : "warming";
+        boolean loaded = !board.reports().isEmpty();
+        String state = !running.isEmpty() ? (overdue ? "warmup-overdue" : "warming") : loaded ? "ready" : "loading";
         b.withData("state", state).withData("warmupGraceMs", board.graceMs());
         for (ModelStatusBoard.RunningWarmup w : running) {
             b.withData("warming." + w.model(), w.target() + " for " + w.elapsedMs() + " ms");
@@ -46,6 +48,6 @@ public class ModelReadinessCheck implements HealthCheck {
                     .withData(p + "steadyInvokeMs", r.steadyInvokeMs() < 0 ? "pending" : String.format(Locale.ROOT, "%.2f", r.steadyInvokeMs()))
                     .withData(p + "golden", r.golden().status());
         }
-        return b.status(running.isEmpty()).build();
+        return b.status(running.isEmpty() && loaded).build();
     }
 }

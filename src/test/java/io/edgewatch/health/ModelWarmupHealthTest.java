@@ -63,7 +63,9 @@ class ModelWarmupHealthTest {
         ModelStatusBoard board = new ModelStatusBoard(60_000, registry);
         ModelReadinessCheck ready = new ModelReadinessCheck(board);
         ModelWarmupLivenessCheck live = new ModelWarmupLivenessCheck(board);
-        assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        // nothing loaded yet: not ready (before, this said UP with no model data)
+        assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(ready.call().getData().orElseThrow()).containsEntry("state", "loading");
 
         AcceleratedModelLoader loader = new AcceleratedModelLoader(new ObjectMapper(), board);
         CompletableFuture<LoadedModel> load = CompletableFuture.supplyAsync(() -> loader.load(face, slow()));
