@@ -33,11 +33,14 @@ public class DoctorCommand implements Callable<Integer> {
 
     private final io.edgewatch.config.DelegatesConfig delegates;
     private final io.edgewatch.config.CaptureConfig capture;
+    private final io.edgewatch.config.SpoolConfig spool;
 
     public DoctorCommand(EdgewatchConfig config, DoctorConfig doctorConfig, ObjectMapper mapper, Instance<DoctorCheck> extraChecks,
-                         io.edgewatch.config.DelegatesConfig delegates, io.edgewatch.config.CaptureConfig capture) {
+                         io.edgewatch.config.DelegatesConfig delegates, io.edgewatch.config.CaptureConfig capture,
+                         io.edgewatch.config.SpoolConfig spool) {
         this.delegates = delegates;
         this.capture = capture;
+        this.spool = spool;
         this.config = config;
         this.doctorConfig = doctorConfig;
         this.mapper = mapper;
@@ -46,7 +49,7 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig, delegates, capture));
+        DoctorReport report = new Doctor(mapper, extraChecks.stream().toList()).run(DoctorPlan.from(config, doctorConfig, delegates, capture, spool));
         if (json) {
             System.out.println(mapper.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {

@@ -260,7 +260,7 @@ public interface EdgewatchConfig {
         @Pattern(regexp = "xnnpack|cpu", message = "must be xnnpack or cpu, was '${validatedValue}'")
         String acceleration();
 
-        /** Class allow-list; empty keeps every class. */
+        /** Class allow-list, at least one label (SmallRye Config refuses an empty value as not set). */
         @WithDefault("person")
         List<String> labels();
 

@@ -58,7 +58,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * maps and lists of groups are descended into.
  *
  * <p>Messages: the {@code message} attribute with {@code {value}}, {@code {regexp}} and {@code ${validatedValue}}
- * replaced; the default message is {@code must be greater than or equal to <limit>, was <value>} and the like.
+ * replaced (a URL's user info in the value as {@code ***}); the default message is
+ * {@code must be greater than or equal to <limit>, was <value>} and the like. A map key is named as it is written:
+ * {@code "cam.1"} and {@code ""} quoted; an empty name is checked as the empty string.
  * Any other constraint annotation ({@code @NotNull}, {@code @Size}, ...) on a mapping, or one of the five on a type it
  * does not apply to, is a programming error: {@link IllegalStateException} naming the method, never a constraint
  * silently skipped ({@code MappingConstraintsTest} walks every mapping).
@@ -175,8 +177,10 @@ public final class MappingConstraints implements ConfigValidator {
             List<Annotation> perValue = valueType == null ? List.of() : constraints(m, valueType.getAnnotations());
             Property values = p.isMap() ? p.asMap().getValueProperty() : p;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                String entry = name + "." + e.getKey();
-                check(m, keyConstraints, e.getKey(), entry, problems);
+                // an empty name (edgewatch.cameras."".source) comes as a null key: it is checked as the empty string
+                Object key = e.getKey() == null ? "" : e.getKey();
+                String entry = name + "." + keyName(key.toString());
+                check(m, keyConstraints, key, entry, problems);
                 value(values, naming, e.getValue(), valueType, perValue, entry, problems);
             }
             return;
@@ -195,6 +199,11 @@ public final class MappingConstraints implements ConfigValidator {
         check(m, constraints, value, name, problems);
     }
 
+    /** A map key as it is written in a configuration key: quoted when empty or when it holds a dot. */
+    static String keyName(String key) {
+        return key.isEmpty() || key.indexOf('.') >= 0 ? "\"" + key + "\"" : key;
+    }
+
     private static void requireNone(Method m, List<Annotation> constraints, String what) {
         if (!constraints.isEmpty()) {
             throw new IllegalStateException("configuration mapping " + where(m) + ": @"
@@ -210,6 +219,9 @@ public final class MappingConstraints implements ConfigValidator {
     }
 
     private static void check(Method m, List<Annotation> constraints, Object value, String name, List<Problem> problems) {
+        if (value == null) {
+            return; // as in Bean Validation: a missing value is valid
+        }
         for (Annotation a : constraints) {
             String message = switch (a) {
                 case Min min -> compare(m, a, value, BigDecimal.valueOf(min.value())) >= 0 ? null
@@ -286,7 +298,9 @@ public final class MappingConstraints implements ConfigValidator {
      */
     private static String message(String template, String defaultText, String limit, Object value) {
         String t = template.startsWith("{jakarta.validation.constraints.") ? defaultText + ", was ${validatedValue}" : template;
-        return t.replace("{value}", limit).replace("{regexp}", limit).replace("${validatedValue}", String.valueOf(value));
+        // the value as given may be a URL with credentials typed into the wrong key: its user info is not repeated
+        return t.replace("{value}", limit).replace("{regexp}", limit)
+                .replace("${validatedValue}", io.edgewatch.util.Redaction.text(String.valueOf(value)));
     }
 
     private static IllegalStateException unsupported(Method m, Annotation a, Object value) {

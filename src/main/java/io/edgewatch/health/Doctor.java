@@ -75,6 +75,9 @@ public final class Doctor {
 
     static CheckResult checkConfig(DoctorPlan plan) {
         long t0 = System.nanoTime();
+        if (!plan.contradictions().isEmpty()) {
+            return CheckResult.fail("config", plan.contradictions().replace("\n", "; "), ms(t0));
+        }
         if (plan.cameras().isEmpty()) {
             return CheckResult.fail("config", "no enabled camera: set edgewatch.cameras.<id>.source", ms(t0));
         }

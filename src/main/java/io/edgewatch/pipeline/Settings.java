@@ -5,7 +5,9 @@ import io.edgewatch.detect.DetectionFilter;
 import io.edgewatch.events.EventPolicy;
 import io.edgewatch.track.TrackerSettings;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 
 /** Turns configuration groups into the value records the capability packages take. */
 public final class Settings {
@@ -132,29 +134,34 @@ public final class Settings {
     /**
      * Pairs of keys that each pass their own range but contradict each other: a weak-detection score above the minimum
      * score (weak detections are those between the two), reconnect delays whose minimum is
-     * above their maximum, a periodic update interval shorter than the minimum interval between updates.
+     * above their maximum, a periodic update interval shorter than the minimum interval between updates. Every pair that
+     * contradicts is reported at once; {@code run} and {@code doctor} both check them.
      *
-     * @throws io.edgewatch.config.ConfigurationError naming both keys and their values
+     * @throws io.edgewatch.config.ConfigurationError naming both keys and their values, one pair per line
      */
     public static void checkPairs(EdgewatchConfig c, io.edgewatch.config.SpoolConfig spool, io.edgewatch.config.CaptureConfig capture) {
+        List<String> problems = new ArrayList<>();
         EdgewatchConfig.Detector d = c.detector();
         if (d.weakScore() > d.minScore()) {
-            throw new io.edgewatch.config.ConfigurationError("edgewatch.detector.weak-score (" + d.weakScore()
+            problems.add("edgewatch.detector.weak-score (" + d.weakScore()
                     + ") must not be above edgewatch.detector.min-score (" + d.minScore() + "): weak detections lie between the two");
         }
-        pair("edgewatch.spool.reconnect-min-ms", spool.reconnectMinMs(), "edgewatch.spool.reconnect-max-ms", spool.reconnectMaxMs());
-        pair("edgewatch.capture.reconnect-min-ms", capture.reconnectMinMs(), "edgewatch.capture.reconnect-max-ms", capture.reconnectMaxMs());
+        pair(problems, "edgewatch.spool.reconnect-min-ms", spool.reconnectMinMs(), "edgewatch.spool.reconnect-max-ms", spool.reconnectMaxMs());
+        pair(problems, "edgewatch.capture.reconnect-min-ms", capture.reconnectMinMs(), "edgewatch.capture.reconnect-max-ms", capture.reconnectMaxMs());
         EdgewatchConfig.Events e = c.events();
         if (e.updateIntervalMs() > 0 && e.updateIntervalMs() < e.minUpdateIntervalMs()) {
-            throw new io.edgewatch.config.ConfigurationError("edgewatch.events.update-interval-ms (" + e.updateIntervalMs()
+            problems.add("edgewatch.events.update-interval-ms (" + e.updateIntervalMs()
                     + ") is shorter than edgewatch.events.min-update-interval-ms (" + e.minUpdateIntervalMs()
                     + "): no two updates of a track may come closer than the minimum, so the periodic interval must be at least that");
         }
+        if (!problems.isEmpty()) {
+            throw new io.edgewatch.config.ConfigurationError(String.join("\n", problems));
+        }
     }
 
-    private static void pair(String minKey, long min, String maxKey, long max) {
+    private static void pair(List<String> problems, String minKey, long min, String maxKey, long max) {
         if (min > max) {
-            throw new io.edgewatch.config.ConfigurationError(minKey + " (" + min + ") must not be above " + maxKey + " (" + max + ")");
+            problems.add(minKey + " (" + min + ") must not be above " + maxKey + " (" + max + ")");
         }
     }
 

@@ -36,6 +36,17 @@ class ConfigPairsTest {
     }
 
     @Test
+    void everyContradictingPairIsReportedAtOnce() {
+        assertThatThrownBy(() -> check(Map.of("edgewatch.detector.weak-score", "0.6", "edgewatch.capture.reconnect-min-ms", "40000",
+                "edgewatch.events.update-interval-ms", "500")))
+                .isInstanceOf(ConfigurationError.class)
+                .satisfies(e -> assertThat(e.getMessage().split("\n")).hasSize(3)
+                        .anySatisfy(l -> assertThat(l).startsWith("edgewatch.detector.weak-score (0.6)"))
+                        .anySatisfy(l -> assertThat(l).startsWith("edgewatch.capture.reconnect-min-ms (40000)"))
+                        .anySatisfy(l -> assertThat(l).startsWith("edgewatch.events.update-interval-ms (500)")));
+    }
+
+    @Test
     void theDefaultsAndEdgeCasesHoldTogether() {
         assertThatCode(() -> check(Map.of())).doesNotThrowAnyException();
         // equal values, and periodic updates off (0) whatever the minimum

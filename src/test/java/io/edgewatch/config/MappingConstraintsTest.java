@@ -135,7 +135,13 @@ class MappingConstraintsTest {
                 .containsExactly("t.nested-part.scale-factor must be greater than or equal to 1, was 0.5");
         // an inherited property: checked once, under its own key
         assertThat(problems(Map.of("t.base-count", "0"))).containsExactly("t.base-count must be greater than or equal to 1, was 0");
-        // every problem at once
+        // an empty or dotted name is named as written, and an empty one is checked (not skipped as a null)
+        assertThat(problems(Map.of("t.areas.\"\".corners", "3"))).containsExactly("t.areas.\"\" names are 1..8 letters, was ''");
+        assertThat(problems(Map.of("t.areas.\"a.b\".corners", "3"))).containsExactly("t.areas.\"a.b\" names are 1..8 letters, was 'a.b'");
+        // a URL with credentials given to the wrong key: its user info is not repeated
+        assertThat(problems(Map.of("t.word", "rtsp://viewer:Secret123@192.0.2.10/s")))
+                .containsExactly("t.word must be lower-case letters, was 'rtsp://***@192.0.2.10/s'");
+                // every problem at once
         assertThat(problems(Map.of("t.count", "0", "t.limit", "11"))).hasSize(2);
     }
 
