@@ -224,20 +224,14 @@ public final class MappingConstraints implements ConfigValidator {
         }
         for (Annotation a : constraints) {
             String message = switch (a) {
-                case Min min -> compare(m, a, value, BigDecimal.valueOf(min.value())) >= 0 ? null
+                case Min min -> above(compare(m, a, value, BigDecimal.valueOf(min.value())), true) ? null
                         : message(min.message(), "must be greater than or equal to {value}", String.valueOf(min.value()), value);
                 case Max max -> below(compare(m, a, value, BigDecimal.valueOf(max.value())), true) ? null
                         : message(max.message(), "must be less than or equal to {value}", String.valueOf(max.value()), value);
-                case DecimalMin min -> {
-                    int c = compare(m, a, value, decimal(m, min.value()));
-                    yield c > 0 || (c == 0 && min.inclusive()) ? null : message(min.message(),
-                            "must be greater than " + (min.inclusive() ? "or equal to " : "") + "{value}", min.value(), value);
-                }
-                case DecimalMax max -> {
-                    int c = compare(m, a, value, decimal(m, max.value()));
-                    yield below(c, max.inclusive()) ? null : message(max.message(),
-                            "must be less than " + (max.inclusive() ? "or equal to " : "") + "{value}", max.value(), value);
-                }
+                case DecimalMin min -> above(compare(m, a, value, decimal(m, min.value())), min.inclusive()) ? null
+                        : message(min.message(), "must be greater than " + (min.inclusive() ? "or equal to " : "") + "{value}", min.value(), value);
+                case DecimalMax max -> below(compare(m, a, value, decimal(m, max.value())), max.inclusive()) ? null
+                        : message(max.message(), "must be less than " + (max.inclusive() ? "or equal to " : "") + "{value}", max.value(), value);
                 case Pattern pattern -> {
                     if (!(value instanceof CharSequence s)) {
                         throw unsupported(m, a, value);
@@ -258,6 +252,11 @@ public final class MappingConstraints implements ConfigValidator {
 
     /** {@link #compare}'s answer for NaN: out of range of every limit (below a minimum and above a maximum). */
     private static final int NAN = Integer.MIN_VALUE;
+
+    /** Whether a {@link #compare} answer is above the limit (or at it, when inclusive); never for NaN. */
+    private static boolean above(int c, boolean inclusive) {
+        return c != NAN && (c > 0 || (c == 0 && inclusive));
+    }
 
     /** Whether a {@link #compare} answer is below the limit (or at it, when inclusive); never for NaN. */
     private static boolean below(int c, boolean inclusive) {

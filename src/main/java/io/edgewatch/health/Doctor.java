@@ -76,7 +76,7 @@ public final class Doctor {
     static CheckResult checkConfig(DoctorPlan plan) {
         long t0 = System.nanoTime();
         if (!plan.contradictions().isEmpty()) {
-            return CheckResult.fail("config", plan.contradictions().replace("\n", "; "), ms(t0));
+            return CheckResult.fail("config", String.join("; ", plan.contradictions()), ms(t0));
         }
         if (plan.cameras().isEmpty()) {
             return CheckResult.fail("config", "no enabled camera: set edgewatch.cameras.<id>.source", ms(t0));

@@ -25,25 +25,25 @@ import java.util.Optional;
  * @param minFreeMb       free space each state folder needs, MiB
  * @param delegates       the delegate configuration of a model id ({@code edgewatch.delegates.models.<id>}), so a model
  *                        is checked exactly as {@code run} will load it (delegate, golden check, fallback policy)
- * @param contradictions  keys that pass their own ranges but contradict each other ({@code Settings.checkPairs}, what
- *                        {@code run} refuses), one per line; empty when they hold together
+ * @param contradictions  keys that pass their own ranges but contradict each other ({@code Settings.contradictions},
+ *                        what {@code run} refuses), one sentence each; empty when they hold together
  */
 public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path> modelManifests, InterpreterOptions interpreter,
                          Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb,
-                         java.util.function.Function<String, io.edgewatch.inference.DelegateSpec> delegates, String contradictions) {
+                         java.util.function.Function<String, io.edgewatch.inference.DelegateSpec> delegates, List<String> contradictions) {
 
     public DoctorPlan {
         cameras = List.copyOf(cameras);
         modelManifests = List.copyOf(modelManifests);
         stateDirs = List.copyOf(stateDirs);
-        contradictions = contradictions == null ? "" : contradictions;
+        contradictions = List.copyOf(contradictions);
     }
 
     /** A plan whose keys hold together (no {@code contradictions}). */
     public DoctorPlan(String device, List<CaptureSettings> cameras, List<Path> modelManifests, InterpreterOptions interpreter,
                       Optional<MqttSettings> mqtt, int brokerTimeoutS, List<Path> stateDirs, long minFreeMb,
                       java.util.function.Function<String, io.edgewatch.inference.DelegateSpec> delegates) {
-        this(device, cameras, modelManifests, interpreter, mqtt, brokerTimeoutS, stateDirs, minFreeMb, delegates, "");
+        this(device, cameras, modelManifests, interpreter, mqtt, brokerTimeoutS, stateDirs, minFreeMb, delegates, List.of());
     }
 
     /** A plan whose models run on the CPU as {@code interpreter} says (no delegate configured). */
@@ -56,12 +56,6 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
     /** The plan for the agent's configuration, with the same defaults as {@code run}. */
     public static DoctorPlan from(EdgewatchConfig config, DoctorConfig doctor, io.edgewatch.config.DelegatesConfig delegates,
                                   io.edgewatch.config.CaptureConfig capture, io.edgewatch.config.SpoolConfig spool) {
-        String contradictions = "";
-        try {
-            io.edgewatch.pipeline.Settings.checkPairs(config, spool, capture); // the keys run refuses together
-        } catch (io.edgewatch.config.ConfigurationError e) {
-            contradictions = e.getMessage();
-        }
         List<CaptureSettings> cams = new ArrayList<>();
         config.cameras().forEach((id, c) -> {
             if (c.enabled()) {
@@ -74,6 +68,7 @@ public record DoctorPlan(String device, List<CaptureSettings> cameras, List<Path
                 Acceleration.valueOf(config.detector().acceleration().toUpperCase()));
         return new DoctorPlan(config.deviceId(), cams, List.of(config.detector().manifest()), opts,
                 mqtt, doctor.brokerTimeoutS(), doctor.resolvedStateDirs(), doctor.minFreeMb(),
-                id -> delegates.specFor(id, opts.threads(), opts.acceleration()), contradictions);
+                id -> delegates.specFor(id, opts.threads(), opts.acceleration()),
+                io.edgewatch.pipeline.Settings.contradictions(config, spool, capture)); // the key pairs run refuses
     }
 }

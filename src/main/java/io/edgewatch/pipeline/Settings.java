@@ -134,12 +134,12 @@ public final class Settings {
     /**
      * Pairs of keys that each pass their own range but contradict each other: a weak-detection score above the minimum
      * score (weak detections are those between the two), reconnect delays whose minimum is
-     * above their maximum, a periodic update interval shorter than the minimum interval between updates. Every pair that
-     * contradicts is reported at once; {@code run} and {@code doctor} both check them.
+     * above their maximum, a periodic update interval shorter than the minimum interval between updates. {@code run}
+     * refuses them ({@link #checkPairs}); {@code doctor} reports them as its failed {@code config} check.
      *
-     * @throws io.edgewatch.config.ConfigurationError naming both keys and their values, one pair per line
+     * @return one sentence per contradicting pair, naming both keys and their values; empty when they hold together
      */
-    public static void checkPairs(EdgewatchConfig c, io.edgewatch.config.SpoolConfig spool, io.edgewatch.config.CaptureConfig capture) {
+    public static List<String> contradictions(EdgewatchConfig c, io.edgewatch.config.SpoolConfig spool, io.edgewatch.config.CaptureConfig capture) {
         List<String> problems = new ArrayList<>();
         EdgewatchConfig.Detector d = c.detector();
         if (d.weakScore() > d.minScore()) {
@@ -154,6 +154,16 @@ public final class Settings {
                     + ") is shorter than edgewatch.events.min-update-interval-ms (" + e.minUpdateIntervalMs()
                     + "): no two updates of a track may come closer than the minimum, so the periodic interval must be at least that");
         }
+        return problems;
+    }
+
+    /**
+     * Stops start-up on {@link #contradictions}, all of them at once.
+     *
+     * @throws io.edgewatch.config.ConfigurationError naming both keys and their values, one pair per line
+     */
+    public static void checkPairs(EdgewatchConfig c, io.edgewatch.config.SpoolConfig spool, io.edgewatch.config.CaptureConfig capture) {
+        List<String> problems = contradictions(c, spool, capture);
         if (!problems.isEmpty()) {
             throw new io.edgewatch.config.ConfigurationError(String.join("\n", problems));
         }
